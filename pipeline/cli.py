@@ -1,0 +1,84 @@
+"""The ``kehoach`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline import __version__
+
+_DESCRIPTION = """\
+kehoach reads Vietnamese plan documents (Kế hoạch) and writes tidy tables about them:
+who issued each plan (number, symbol, date, place, issuer, signer), its sections, the documents it
+cites, its phases and the units responsible for it.
+
+Inputs may be text (.txt, UTF-8/UTF-16/Windows-1258, or legacy TCVN3/VNI encodings), Markdown, Word
+(.docx, .doc), PDF with a text layer, and HTML pages. The reader is chosen from each file's content.
+"""
+
+_EXTRACT_EPILOG = """\
+examples:
+  kehoach extract corpora/ --out outputs/run
+  kehoach extract plan1.docx plan2.pdf --out outputs/two
+
+what it writes into --out:
+  documents, sections, citations, phases, units, fields, pages, errors
+      as .csv and .parquet, and all of them in plans.db (SQLite)
+  texts/<doc_id>.txt   the normalized text; every char_start/char_end points into it
+
+An input that cannot be read becomes a row of errors.csv (file, stage, error type, message) and the
+batch goes on. The exit status is 0 when at least one input was processed (use --strict to fail on any
+error), 1 when none was, 2 on bad usage.
+"""
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from pipeline.runner import run
+
+    out = Path(args.out)
+    summary, frames = run(args.inputs, out, progress=not args.quiet)
+    errors = frames["errors"]
+    if len(errors):
+        print(f"{len(errors)} input(s) failed:", file=sys.stderr)
+        for row in errors.itertuples():
+            print(f"  {row.source_path}: [{row.stage}/{row.error_type}] {row.message}", file=sys.stderr)
+    print(summary)
+    if summary.done == 0:
+        print("kehoach: no input could be processed", file=sys.stderr)
+        return 1
+    return 1 if args.strict and summary.failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kehoach", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"kehoach {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    ex = sub.add_parser(
+        "extract",
+        help="read plans and write the tables",
+        description="Read plan documents and write the tidy tables into an output folder.",
+        epilog=_EXTRACT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ex.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (folders are read recursively)")
+    ex.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder (created if missing)")
+    ex.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    ex.add_argument("--strict", action="store_true", help="exit with status 1 if any input failed")
+    ex.set_defaults(func=_extract)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

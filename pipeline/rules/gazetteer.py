@@ -1,0 +1,968 @@
+"""Gazetteers: provinces, abbreviations, document types and heading categories, loaded from ``data/*.json``.
+
+The lists are data so that a user can correct or extend them without touching code: every loader has
+``from_file(path)`` (``extend_default=True`` adds the file to the packaged list instead of replacing it),
+``from_files(*paths)`` and a cached ``default()``. Like medspaCy's rule classes, a loader accepts a closed
+set of keys and rejects any other with an error naming the file and the entry, because a misspelt key in
+a hand-edited JSON file would otherwise be ignored without a word.
+
+Matching is built for the text the pipeline sees: upper-case headers ("ỦY BAN NHÂN DÂN TỈNH ĐẮK NÔNG"),
+both tone placements ("Hòa"/"Hoà", "Ủy"/"Uỷ"), decomposed or legacy-converted characters (Ð for Đ), and
+ASCII copies. Text is folded into a comparison form with a map back to the original offsets, and each
+gazetteer compiles one regular expression over all its names (longest first) instead of looping per name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar, NamedTuple, TypeVar
+
+__all__ = [
+    "Abbreviation",
+    "AbbreviationMatch",
+    "Abbreviations",
+    "DocumentType",
+    "DocumentTypes",
+    "GazetteerError",
+    "HeadingCategories",
+    "Province",
+    "ProvinceMatch",
+    "Provinces",
+    "fold",
+]
+
+
+class GazetteerError(ValueError):
+    """A gazetteer file that cannot be used as it is: bad JSON, an unknown or missing key, a bad value."""
+
+
+# --------------------------------------------------------------------------------------------------------
+# Folding: one comparison form for every way the same words reach us, with offsets back to the original.
+
+_TONED_SECOND = {
+    "a": "àáảãạ",
+    "e": "èéẻẽẹ",
+    "y": "ỳýỷỹỵ",
+}
+_TONED_FIRST = {"o": "òóỏõọ", "u": "ùúủũụ"}
+_PAIRS = {"o": "ae", "u": "y"}
+
+
+def _tone_table() -> dict[str, str]:
+    """New-style → traditional placement for open syllables: "oà" → "òa", "oé" → "óe", "uỷ" → "ủy"."""
+    table = {}
+    for first, seconds in _PAIRS.items():
+        for second in seconds:
+            for k, toned in enumerate(_TONED_SECOND[second]):
+                table[first + toned] = _TONED_FIRST[first][k] + second
+    return table
+
+
+_TONE_MOVES = _tone_table()
+# Only at the end of a syllable: with a final consonant ("hoàn", "thuyết") both styles agree. After "q" the
+# "u" belongs to the consonant ("quý"), so the tone stays on the vowel.
+_TONE_RE = re.compile(r"(?<!q)(?:" + "|".join(sorted(_TONE_MOVES)) + r")(?!\w)")
+_COMBINING_RE = re.compile(r"[\u0300-\u036f]")
+
+
+class _StripTable(dict):
+    """``str.translate`` table that drops diacritics one character at a time (so lengths are kept)."""
+
+    def __missing__(self, key: int) -> int | str:
+        ch = chr(key)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        base = base.replace("đ", "d").replace("Đ", "D").replace("ð", "d").replace("Ð", "D")
+        value: int | str = base if len(base) == 1 else key
+        self[key] = value
+        return value
+
+
+_STRIP = _StripTable()
+_ETH = str.maketrans({"ð": "đ", "Ð": "Đ"})  # legacy font conversions write Icelandic eth for Đ
+
+
+class _Folded(NamedTuple):
+    """Folded text with, for folded character ``i``, the original range ``[starts[i], ends[i])``; ``None``
+    maps mean the folding kept every offset."""
+
+    text: str
+    starts: list[int] | None
+    ends: list[int] | None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.starts is None or self.ends is None:
+            return start, end
+        if start >= end:
+            at = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return at, at
+        return self.starts[start], self.ends[end - 1]
+
+
+@lru_cache(maxsize=8192)
+def _fold_cluster(cluster: str, strip: bool) -> str:
+    c = unicodedata.normalize("NFC", cluster).lower().translate(_ETH)
+    return c.translate(_STRIP) if strip else c
+
+
+def _fold_map(text: str, strip: bool) -> _Folded:
+    lowered = text.lower()
+    if len(lowered) == len(text) and not _COMBINING_RE.search(text):
+        # Fast path, the usual case: NFC text, so folding is per character and offsets do not move.
+        out = lowered.translate(_STRIP) if strip else lowered.translate(_ETH)
+        if len(out) == len(text):
+            return _Folded(out if strip else _TONE_RE.sub(_move_tone, out), None, None)
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        for ch in _fold_cluster(text[i:j], strip):
+            chars.append(ch)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    out = "".join(chars)
+    return _Folded(out if strip else _TONE_RE.sub(_move_tone, out), starts, ends)
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    return _TONE_MOVES[m.group(0)]
+
+
+def fold(text: str, *, strip_diacritics: bool = False) -> str:
+    """The comparison form of ``text``: NFC, lower case, Ð read as Đ, traditional tone placement; with
+    ``strip_diacritics`` also without any diacritic (đ → d)."""
+    return _fold_map(text, strip_diacritics).text
+
+
+def _has_diacritics(text: str) -> bool:
+    return fold(text) != fold(text, strip_diacritics=True)
+
+
+def _squash(folded: str) -> str:
+    """One key for a folded name however it is spaced: "bà rịa - vũng tàu" and "bà rịa vũng tàu" are
+    "bà rịa vũng tàu", "tp. hcm" is "tp.hcm". :func:`_flex` matches exactly the spellings that squash to
+    the same key."""
+    return re.sub(r"\s*[-–—]\s*|\s+", " ", re.sub(r"\.\s*", ".", folded)).strip()
+
+
+def _flex(key: str) -> str:
+    """Regex for a squashed name that tolerates the spacing of real documents: any run of spaces, or a
+    hyphen or dash with or without spaces, where the name has a space, and a space or none after a dot."""
+    parts: list[str] = []
+    for tok in re.findall(r" |\.|[^ .]+", key):
+        if tok == " ":
+            parts.append(r"(?:\s*[-–—]\s*|\s+)")
+        elif tok == ".":
+            parts.append(r"\.\s*")
+        else:
+            parts.append(re.escape(tok))
+    return "".join(parts)
+
+
+def _alternation(keys: Iterable[str]) -> str:
+    """Longest first, so that at any position the longest name wins ("Thừa Thiên Huế" over "Huế")."""
+    return "|".join(_flex(k) for k in sorted(set(keys), key=lambda k: (-len(k), k)))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Loading and validation shared by every gazetteer.
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise GazetteerError(f"{path}: not valid JSON: {err}") from err
+    if not isinstance(data, dict):
+        raise GazetteerError(f"{path}: the top level must be a JSON object")
+    return data
+
+
+def _check_keys(obj: Any, allowed: set[str], required: set[str], where: str) -> None:
+    if not isinstance(obj, dict):
+        raise GazetteerError(f"{where}: expected an object, got {type(obj).__name__}")
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        allowed_keys = ", ".join(sorted(allowed))
+        raise GazetteerError(f"{where}: unknown key {unknown[0]!r}; allowed keys: {allowed_keys}")
+    missing = sorted(required - set(obj))
+    if missing:
+        raise GazetteerError(f"{where}: missing key {missing[0]!r}")
+
+
+def _text(obj: Mapping[str, Any], key: str, where: str, *, optional: bool = False) -> str | None:
+    value = obj.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise GazetteerError(f"{where}: {key!r} must be a non-empty string")
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def _texts(obj: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = obj.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise GazetteerError(f"{where}: {key!r} must be a list of non-empty strings")
+    return tuple(dict.fromkeys(unicodedata.normalize("NFC", v.strip()) for v in value))
+
+
+def _choice(obj: Mapping[str, Any], key: str, choices: Sequence[str], where: str) -> str:
+    value = obj.get(key)
+    if value not in choices:
+        expected = ", ".join(map(repr, choices))
+        raise GazetteerError(f"{where}: {key!r} is {value!r}; expected one of {expected}")
+    return value
+
+
+def _iso_date(obj: Mapping[str, Any], key: str, where: str) -> date | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError) as err:
+        message = f"{where}: {key!r} must be an ISO date (YYYY-MM-DD) or null, not {value!r}"
+        raise GazetteerError(message) from err
+
+
+def _entries(data: Mapping[str, Any], key: str, source: str) -> list[tuple[str, dict[str, Any]]]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise GazetteerError(f"{source}: {key!r} must be a list")
+    return [(f"{source}: {key}[{i}]", entry) for i, entry in enumerate(value)]
+
+
+_G = TypeVar("_G", bound="_Gazetteer")
+Source = str | Path
+
+
+class _Gazetteer:
+    """The loading protocol: each subclass names its packaged file and builds itself from parsed files
+    (later files add to or override earlier ones)."""
+
+    FILE: ClassVar[str]
+
+    @classmethod
+    def _build(cls: type[_G], docs: list[tuple[str, dict[str, Any]]]) -> _G:
+        raise NotImplementedError
+
+    @classmethod
+    def from_file(cls: type[_G], path: Source, *, extend_default: bool = False) -> _G:
+        """Load ``path``; with ``extend_default`` the packaged list comes first and ``path`` adds to it."""
+        docs = [_packaged(cls.FILE)] if extend_default else []
+        docs.append((str(path), _load_json(Path(path))))
+        return cls._build(docs)
+
+    @classmethod
+    def from_files(cls: type[_G], *paths: Source) -> _G:
+        """Load several files in order; an entry of a later file with the same key replaces an earlier one."""
+        return cls._build([(str(p), _load_json(Path(p))) for p in paths])
+
+    @classmethod
+    @cache
+    def default(cls: type[_G]) -> _G:
+        """The packaged list, loaded once."""
+        return cls._build([_packaged(cls.FILE)])
+
+
+def _packaged(name: str) -> tuple[str, dict[str, Any]]:
+    resource = resources.files("pipeline.rules").joinpath("data", name)
+    source = f"pipeline/rules/data/{name}"
+    try:
+        data = json.loads(resource.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise GazetteerError(f"{source}: not valid JSON: {err}") from err
+    if not isinstance(data, dict):
+        raise GazetteerError(f"{source}: the top level must be a JSON object")
+    return source, data
+
+
+# --------------------------------------------------------------------------------------------------------
+# Provinces
+
+
+@dataclass(frozen=True)
+class Province:
+    """A province-level unit under one name.
+
+    ``status``: ``current`` (one of the 34 units since 01/07/2025), ``merged`` (absorbed into
+    ``merged_into`` on that date) or ``renamed`` (Thừa Thiên Huế, thành phố Huế from 2025).
+    ``since``: when the unit took its present form; ``until``: its last day under this name.
+    """
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    status: str = "current"
+    merged_into: str | None = None
+    since: date | None = None
+    until: date | None = None
+    needs_designator: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every written form that names this unit."""
+        return (self.name, *self.aliases, *self.abbreviations)
+
+
+class ProvinceMatch(NamedTuple):
+    """A province named in a text: its canonical name and the ``[start, end)`` of the name as written."""
+
+    name: str
+    start: int
+    end: int
+
+
+_PROVINCE_TOP = {"provinces", "source", "note", "designators", "stop_phrases"}
+_PROVINCE_KEYS = {
+    "name", "kind", "aliases", "abbreviations", "status", "merged_into", "since", "until", "needs_designator",
+    "note",
+}
+_KINDS = ("tỉnh", "thành phố")
+_STATUSES = ("current", "merged", "renamed")
+
+
+class Provinces(_Gazetteer):
+    """Vietnamese province-level units, the 63 before the 2025 merger and the 34 after it.
+
+    ``find`` locates them in running text; ``canonical`` and ``current_name`` resolve a written name.
+    A name that is also a common word or another name ("Hồ Chí Minh" the person, "hòa bình" peace) is
+    listed under ``needs_designator`` and only counts after tỉnh / thành phố / TP., so "tư tưởng Hồ Chí
+    Minh" names no city.
+    """
+
+    FILE = "provinces.json"
+
+    def __init__(
+        self,
+        provinces: Iterable[Province],
+        designators: Iterable[str] = (),
+        stop_phrases: Iterable[str] = (),
+        source: str = "<provinces>",
+    ) -> None:
+        self._by_name: dict[str, Province] = {p.name: p for p in provinces}
+        self.designators = tuple(designators)
+        self.stop_phrases = tuple(stop_phrases)
+        self.source = source
+        self._validate_links()
+        self._lookup: dict[bool, dict[str, tuple[str, bool]]] = {
+            strip: self._forms_table(strip) for strip in (False, True)
+        }
+        self._patterns: dict[bool, re.Pattern[str]] = {}
+
+    @classmethod
+    def _build(cls, docs: list[tuple[str, dict[str, Any]]]) -> Provinces:
+        merged: dict[str, Province] = {}
+        designators: list[str] = []
+        stops: list[str] = []
+        for source, data in docs:
+            _check_keys(data, _PROVINCE_TOP, {"provinces"}, source)
+            designators += _texts(data, "designators", source)
+            stops += _texts(data, "stop_phrases", source)
+            seen: set[str] = set()
+            for where, entry in _entries(data, "provinces", source):
+                p = _province(entry, where)
+                if p.name in seen:
+                    raise GazetteerError(f"{where}: province {p.name!r} is listed twice in this file")
+                seen.add(p.name)
+                merged[p.name] = p
+        source = docs[-1][0] if docs else ""
+        return cls(merged.values(), dict.fromkeys(designators), dict.fromkeys(stops), source)
+
+    def _validate_links(self) -> None:
+        for p in self._by_name.values():
+            where = f"{self.source}: province {p.name!r}"
+            if p.status == "current":
+                if p.merged_into is not None:
+                    raise GazetteerError(f"{where}: a current province has no merged_into")
+            else:
+                if p.merged_into not in self._by_name:
+                    raise GazetteerError(f"{where}: merged_into {p.merged_into!r} is not a listed province")
+                if p.until is None:
+                    raise GazetteerError(f"{where}: a {p.status} province needs 'until'")
+            forms = {_squash(fold(f)) for f in p.forms}
+            for f in p.needs_designator:
+                if _squash(fold(f)) not in forms:
+                    raise GazetteerError(f"{where}: needs_designator {f!r} is none of its names")
+        for p in self._by_name.values():  # merged_into chains end at a current unit
+            seen, q = set(), p
+            while q.status != "current":
+                if q.name in seen:
+                    raise GazetteerError(f"{self.source}: merged_into loops through {q.name!r}")
+                seen.add(q.name)
+                q = self._by_name[q.merged_into or ""]
+
+    def _forms_table(self, strip: bool) -> dict[str, tuple[str, bool]]:
+        """folded form → (canonical name, needs a designator); a form of two provinces is an error."""
+        table: dict[str, tuple[str, bool]] = {}
+        for p in self._by_name.values():
+            needs = {_squash(fold(f, strip_diacritics=strip)) for f in p.needs_designator}
+            for form in p.forms:
+                key = _squash(fold(form, strip_diacritics=strip))
+                other = table.get(key)
+                if other is not None and other[0] != p.name:
+                    mode = " without diacritics" if strip else ""
+                    raise GazetteerError(
+                        f"{self.source}: {form!r} names both {other[0]!r} and {p.name!r}{mode}"
+                    )
+                table[key] = (p.name, key in needs or (other is not None and other[1]))
+        return table
+
+    def _pattern(self, strip: bool) -> re.Pattern[str]:
+        pattern = self._patterns.get(strip)
+        if pattern is None:
+            stops = [_squash(fold(s, strip_diacritics=strip)) for s in self.stop_phrases]
+            des = {_squash(fold(d, strip_diacritics=strip)) for d in self.designators}
+            des = sorted(des, key=len, reverse=True)
+            # A designator is followed by a space, or by nothing after a dot ("TP.HCM").
+            des_alts = "|".join(_flex(d) + (r"\s*" if d.endswith(".") else r"\s+") for d in des)
+            table = self._lookup[strip]
+            names = [*table, *stops]
+            if des_alts:
+                # "TP. Hồ Chí Minh" is found as designator + "Hồ Chí Minh", so that a span never holds the
+                # designator, however the name is introduced ("Thành ủy TP. Hồ Chí Minh").
+                lead = re.compile(f"(?:{des_alts})")
+                names = [k for k in names if not ((m := lead.match(k)) and k[m.end() :] in table)]
+            des_part = f"(?:(?P<des>{des_alts}))?" if des_alts else ""
+            pattern = re.compile(rf"(?<!\w){des_part}(?P<name>{_alternation(names)})(?!\w)")
+            self._patterns[strip] = pattern
+        return pattern
+
+    # -- queries ---------------------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[Province]:
+        return iter(self._by_name.values())
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.canonical(name) is not None
+
+    def names(self) -> tuple[str, ...]:
+        """Canonical names of every listed unit, current or not."""
+        return tuple(self._by_name)
+
+    def current(self) -> tuple[Province, ...]:
+        """The units that exist now (34 since 01/07/2025)."""
+        return tuple(p for p in self if p.status == "current")
+
+    def as_of(self, day: date | str) -> tuple[Province, ...]:
+        """The units that existed on ``day`` under their names.
+
+        A unit formed by the 2025 merger keeps a name that was in use before (Lâm Đồng), so before its
+        ``since`` the name still stands for the old unit; a unit with a new name (Huế) does not exist
+        before its ``since``.
+        """
+        day = date.fromisoformat(day) if isinstance(day, str) else day
+        absorbers = {p.merged_into for p in self if p.status == "merged"}
+        out = []
+        for p in self:
+            if p.until is not None and day > p.until:
+                continue
+            if p.since is not None and day < p.since and p.name not in absorbers:
+                continue
+            out.append(p)
+        return tuple(out)
+
+    def get(self, name: str) -> Province | None:
+        """The unit a written name stands for (any alias, any spelling the loader folds), or ``None``."""
+        canonical = self.canonical(name)
+        return self._by_name[canonical] if canonical else None
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical name for a written one ("tỉnh Đắc Lắc" → "Đắk Lắk", "TP.HCM" → "Hồ Chí Minh"),
+        trying diacritic-insensitive matching last; ``None`` if it names no listed unit."""
+        for strip in (False, True):
+            key = fold(name.strip(" ,;:\t\n"), strip_diacritics=strip)
+            hit = self._lookup[strip].get(_squash(key))
+            if hit is None:  # with a designator before the name: "tỉnh Đắk Nông"
+                m = self._pattern(strip).fullmatch(key.strip())
+                hit = self._lookup[strip].get(_squash(m.group("name"))) if m else None
+            if hit is not None:
+                return hit[0]
+        return None
+
+    def current_name(self, name: str) -> str | None:
+        """The unit that a name stands for today: "Đắk Nông" → "Lâm Đồng", "Thừa Thiên Huế" → "Huế",
+        "Lâm Đồng" → "Lâm Đồng"; ``None`` for an unknown name."""
+        p = self.get(name)
+        while p is not None and p.status != "current":
+            p = self._by_name.get(p.merged_into or "")
+        return p.name if p else None
+
+    def absorbed_by(self, name: str) -> tuple[str, ...]:
+        """The units merged into ``name`` in 2025 ("Lâm Đồng" → ("Đắk Nông", "Bình Thuận"))."""
+        canonical = self.canonical(name)
+        return tuple(p.name for p in self if p.status == "merged" and p.merged_into == canonical)
+
+    def level_of(self, name: str) -> str:
+        """"tỉnh" or "thành phố", as it is written before the name."""
+        p = self.get(name)
+        if p is None:
+            raise KeyError(name)
+        return p.kind
+
+    def find(
+        self, text: str, *, ignore_diacritics: bool = False, strict_case: bool = True
+    ) -> list[ProvinceMatch]:
+        """Provinces named in ``text``, in order, each as (canonical name, start, end) of the name.
+
+        The longest name wins at each position. ``ignore_diacritics`` also finds ASCII or wrongly
+        accented spellings. With ``strict_case`` each word of the name must begin with a capital (or be
+        all capitals), which keeps "hòa bình" (peace) out. A designator before the name (tỉnh, thành phố,
+        TP.) is not part of the span.
+        """
+        folded = _fold_map(text, ignore_diacritics)
+        table = self._lookup[ignore_diacritics]
+        out: list[ProvinceMatch] = []
+        for m in self._pattern(ignore_diacritics).finditer(folded.text):
+            hit = table.get(_squash(m.group("name")))
+            if hit is None:  # a stop phrase ("Điện Biên Phủ")
+                continue
+            start, end = folded.span(*m.span("name"))
+            written = unicodedata.normalize("NFC", text[start:end])
+            if strict_case and not all(w[0].isupper() for w in re.findall(r"[^\W\d_]+", written)):
+                continue
+            alone = not text[:start].strip() and not text[end:].strip(" .,;:")
+            if hit[1] and m.group("des") is None and not alone:
+                continue
+            out.append(ProvinceMatch(hit[0], start, end))
+        return out
+
+
+def _named(where: str, entry: Any, key: str) -> str:
+    """``where`` with the entry's name, so that an error points at the entry a person would look for."""
+    name = entry.get(key) if isinstance(entry, dict) else None
+    return f"{where} ({name.strip()!r})" if isinstance(name, str) and name.strip() else where
+
+
+def _province(entry: Any, where: str) -> Province:
+    where = _named(where, entry, "name")
+    _check_keys(entry, _PROVINCE_KEYS, {"name", "kind", "status"}, where)
+    name = _text(entry, "name", where) or ""
+    status = _choice(entry, "status", _STATUSES, where)
+    merged_into = _text(entry, "merged_into", where, optional=True)
+    if status != "current" and merged_into is None:
+        raise GazetteerError(f"{where}: a {status} province needs 'merged_into'")
+    return Province(
+        name=name,
+        kind=_choice(entry, "kind", _KINDS, where),
+        aliases=_texts(entry, "aliases", where),
+        abbreviations=_texts(entry, "abbreviations", where),
+        status=status,
+        merged_into=merged_into,
+        since=_iso_date(entry, "since", where),
+        until=_iso_date(entry, "until", where),
+        needs_designator=_texts(entry, "needs_designator", where),
+        note=_text(entry, "note", where, optional=True),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Abbreviations
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    """An abbreviation and the full form it usually stands for.
+
+    ``ambiguous`` abbreviations have other common readings in ``alternatives`` ("TT": Thường trực, thị
+    trấn, Thông tư...); ``expand_text`` leaves them alone unless ``expand_in_text`` says the other
+    readings are caught by longer entries ("TP" is thành phố except in "Sở TP", listed on its own).
+    """
+
+    abbr: str
+    full: str
+    kind: str
+    variants: tuple[str, ...] = ()
+    ambiguous: bool = False
+    alternatives: tuple[str, ...] = ()
+    expand_in_text: bool = False
+    note: str | None = None
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.abbr, *self.variants)
+
+
+class AbbreviationMatch(NamedTuple):
+    """An abbreviation found in a text: as written, its entry, and ``[start, end)``."""
+
+    text: str
+    entry: Abbreviation
+    start: int
+    end: int
+
+
+_ABBR_TOP = {"abbreviations", "source", "note"}
+_ABBR_KEYS = {"abbr", "full", "kind", "note", "ambiguous", "alternatives", "variants", "expand_in_text"}
+_ABBR_KINDS = ("organ", "title", "other")
+
+
+def _squash_spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).translate(_ETH)).strip()
+
+
+class Abbreviations(_Gazetteer):
+    """Abbreviations of organs and titles ("LĐLĐ", "UBND", "PCT") with their full forms.
+
+    Abbreviations are matched case-sensitively and as whole words: "TT" is not "tt", and "ĐU" is not
+    the start of "ĐUK".
+    """
+
+    FILE = "abbreviations.json"
+
+    def __init__(self, entries: Iterable[Abbreviation], source: str = "<abbreviations>") -> None:
+        self._entries = tuple(entries)
+        self.source = source
+        self._by_form: dict[str, Abbreviation] = {}
+        for e in self._entries:
+            for form in e.forms:
+                key = _squash_spaces(form)
+                if key in self._by_form and self._by_form[key].abbr != e.abbr:
+                    raise GazetteerError(
+                        f"{source}: {form!r} is listed for both {self._by_form[key].abbr!r} and {e.abbr!r}"
+                    )
+                self._by_form[key] = e
+        alts = "|".join(
+            r"\s+".join(re.escape(w) for w in k.split(" "))
+            for k in sorted(self._by_form, key=lambda k: (-len(k), k))
+        )
+        self._pattern = re.compile(rf"(?<![\w&])(?:{alts})(?![\w&])") if alts else re.compile(r"(?!)")
+
+    @classmethod
+    def _build(cls, docs: list[tuple[str, dict[str, Any]]]) -> Abbreviations:
+        merged: dict[str, Abbreviation] = {}
+        for source, data in docs:
+            _check_keys(data, _ABBR_TOP, {"abbreviations"}, source)
+            seen: set[str] = set()
+            for where, entry in _entries(data, "abbreviations", source):
+                a = _abbreviation(entry, where)
+                if a.abbr in seen:
+                    raise GazetteerError(f"{where}: abbreviation {a.abbr!r} is listed twice in this file")
+                seen.add(a.abbr)
+                merged.pop(a.abbr, None)
+                merged[a.abbr] = a
+        return cls(merged.values(), docs[-1][0] if docs else "")
+
+    def __iter__(self) -> Iterator[Abbreviation]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, token: str) -> Abbreviation | None:
+        """The entry for an abbreviation token as written (any listed variant), or ``None``."""
+        return self._by_form.get(_squash_spaces(token))
+
+    def expand(self, token: str) -> str | None:
+        """The full form of a whole abbreviation token ("LĐLĐ" → "Liên đoàn Lao động"); ``None`` when the
+        token is not exactly a known abbreviation. For an ambiguous one this is its usual reading."""
+        entry = self.get(token)
+        return entry.full if entry else None
+
+    def find(self, text: str) -> list[AbbreviationMatch]:
+        """Known abbreviations in ``text`` as whole words, longest first, in order."""
+        probe = text.translate(_ETH)
+        return [
+            AbbreviationMatch(m.group(0), self._by_form[_squash_spaces(m.group(0))], m.start(), m.end())
+            for m in self._pattern.finditer(probe)
+        ]
+
+    def expand_text(self, text: str, *, ambiguous: bool = False) -> str:
+        """``text`` with each known abbreviation replaced by its full form ("BTV LĐLĐ tỉnh" → "Ban Thường vụ
+        Liên đoàn Lao động tỉnh"). Ambiguous ones stay as written unless ``ambiguous`` is set or the entry
+        is marked ``expand_in_text``."""
+        out: list[str] = []
+        last = 0
+        for m in self.find(text):
+            if m.entry.ambiguous and not (ambiguous or m.entry.expand_in_text):
+                continue
+            out.append(text[last : m.start])
+            out.append(m.entry.full)
+            last = m.end
+        out.append(text[last:])
+        return "".join(out)
+
+    def full_forms(self) -> tuple[str, ...]:
+        """Every full form, once, in list order (their written casing, for re-casing upper-case text)."""
+        return tuple(dict.fromkeys(e.full for e in self._entries))
+
+
+def _abbreviation(entry: Any, where: str) -> Abbreviation:
+    where = _named(where, entry, "abbr")
+    _check_keys(entry, _ABBR_KEYS, {"abbr", "full", "kind"}, where)
+    abbr = _text(entry, "abbr", where) or ""
+    alternatives = _texts(entry, "alternatives", where)
+    ambiguous = entry.get("ambiguous", bool(alternatives))
+    if not isinstance(ambiguous, bool):
+        raise GazetteerError(f"{where}: 'ambiguous' must be true or false")
+    if ambiguous and not alternatives:
+        raise GazetteerError(f"{where}: an ambiguous abbreviation needs its 'alternatives'")
+    expand_in_text = entry.get("expand_in_text", False)
+    if not isinstance(expand_in_text, bool):
+        raise GazetteerError(f"{where}: 'expand_in_text' must be true or false")
+    return Abbreviation(
+        abbr=abbr,
+        full=_text(entry, "full", where) or "",
+        kind=_choice(entry, "kind", _ABBR_KINDS, where),
+        variants=_texts(entry, "variants", where),
+        ambiguous=ambiguous,
+        alternatives=alternatives,
+        expand_in_text=expand_in_text,
+        note=_text(entry, "note", where, optional=True),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Document types
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """A type of document ("Kế hoạch") with the codes that stand for it in document symbols ("KH").
+
+    ``family``: ``administrative`` (Nghị định 30/2020/NĐ-CP), ``party`` (Hướng dẫn 36-HD/VPTW), ``both``,
+    or ``legal`` (legal normative documents).
+    """
+
+    name: str
+    codes: tuple[str, ...]
+    family: str
+    aliases: tuple[str, ...] = ()
+    note: str | None = None
+
+
+_TYPE_TOP = {"types", "source", "note"}
+_TYPE_KEYS = {"name", "codes", "family", "aliases", "note"}
+_FAMILIES = ("administrative", "party", "legal", "both")
+
+
+class DocumentTypes(_Gazetteer):
+    """Document types, looked up by their symbol code or by their name as written."""
+
+    FILE = "document_types.json"
+
+    def __init__(self, types: Iterable[DocumentType], source: str = "<document types>") -> None:
+        self._types = tuple(types)
+        self.source = source
+        self._by_code: dict[str, list[DocumentType]] = {}
+        self._by_loose_code: dict[str, list[DocumentType]] = {}
+        self._by_name: dict[bool, dict[str, DocumentType]] = {False: {}, True: {}}
+        for t in self._types:
+            for code in t.codes:
+                self._by_code.setdefault(code, []).append(t)
+                loose = fold(code, strip_diacritics=True)
+                if t not in self._by_loose_code.get(loose, []):
+                    self._by_loose_code.setdefault(loose, []).append(t)
+            for strip in (False, True):
+                for form in (t.name, *t.aliases):
+                    key = fold(form, strip_diacritics=strip)
+                    other = self._by_name[strip].get(key)
+                    if other is not None and other.name != t.name and not strip:
+                        raise GazetteerError(f"{source}: {form!r} names both {other.name!r} and {t.name!r}")
+                    self._by_name[strip].setdefault(key, t)
+
+    @classmethod
+    def _build(cls, docs: list[tuple[str, dict[str, Any]]]) -> DocumentTypes:
+        merged: dict[str, DocumentType] = {}
+        for source, data in docs:
+            _check_keys(data, _TYPE_TOP, {"types"}, source)
+            seen: set[str] = set()
+            for where, entry in _entries(data, "types", source):
+                t = _document_type(entry, where)
+                if t.name in seen:
+                    raise GazetteerError(f"{where}: type {t.name!r} is listed twice in this file")
+                seen.add(t.name)
+                merged[t.name] = t
+        return cls(merged.values(), docs[-1][0] if docs else "")
+
+    def __iter__(self) -> Iterator[DocumentType]:
+        return iter(self._types)
+
+    def __len__(self) -> int:
+        return len(self._types)
+
+    def names(self) -> tuple[str, ...]:
+        """Every type name, in list order."""
+        return tuple(t.name for t in self._types)
+
+    def all_by_code(self, code: str) -> tuple[DocumentType, ...]:
+        """Every type a code may stand for ("TT": Thông tư, Thông tri), in list order.
+
+        Exact (case-sensitive) codes come first; then the part before "-" or "/" ("NĐ-CP" → "NĐ",
+        "TT-BTC" → "TT"); then a reading that ignores case and diacritics ("QD" → "QĐ"), taken only when
+        it is unique, since "HD" and "HĐ" are different types.
+        """
+        code = _squash_spaces(code).strip(" .,;:")
+        for candidate in (code, re.split(r"[-/]", code, maxsplit=1)[0]):
+            if candidate in self._by_code:
+                return tuple(self._by_code[candidate])
+        head = re.split(r"[-/]", code, maxsplit=1)[0]
+        loose = self._by_loose_code.get(fold(head, strip_diacritics=True), [])
+        return tuple(loose) if len({t.name for t in loose}) == 1 else ()
+
+    def by_code(self, code: str, family: str | None = None) -> DocumentType | None:
+        """The type a symbol code stands for ("KH" → Kế hoạch), or ``None``.
+
+        A code of two types resolves to the first listed (Thông tư for "TT") unless ``family`` picks one:
+        a party symbol (05-TT/TW) should pass ``family="party"``. ``both`` types count for either family.
+        """
+        for t in self.all_by_code(code):
+            either = t.family == "both" and family in ("administrative", "party")
+            if family is None or t.family == family or either:
+                return t
+        return None
+
+    def by_name(self, name: str) -> DocumentType | None:
+        """The type named as written ("KẾ HOẠCH", "kế hoạch", "Ke hoach"), or ``None``."""
+        name = name.strip(" .,;:\t\n")
+        exact = self._by_name[False].get(fold(name))
+        return exact or self._by_name[True].get(fold(name, strip_diacritics=True))
+
+
+def _document_type(entry: Any, where: str) -> DocumentType:
+    where = _named(where, entry, "name")
+    _check_keys(entry, _TYPE_KEYS, {"name", "codes", "family"}, where)
+    name = _text(entry, "name", where) or ""
+    return DocumentType(
+        name=name,
+        codes=_texts(entry, "codes", where),
+        family=_choice(entry, "family", _FAMILIES, where),
+        aliases=_texts(entry, "aliases", where),
+        note=_text(entry, "note", where, optional=True),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Heading categories
+
+
+_HEADING_TOP = {"categories", "fallback", "other_keywords", "ignore_prefixes", "source", "note"}
+_CATEGORY_KEYS = {"category", "keywords", "typo_variants", "note"}
+# Numbering and bullets before a heading's words: "I.", "2)", "a.", "1.2.", "-", "*".
+_NUMBERING = re.compile(r"^[\s\-–—•*+]*(?:(?:[ivxlcdm]+|\d+(?:\.\d+)*|[a-zđ])\s*[.):/\-–]\s*)?")
+# Where one heading lists several items: "THỜI GIAN, NỘI DUNG VÀ HÌNH THỨC".
+_ITEM_SPLIT = re.compile(r"\s*(?:[,;:/&.()]|[-–—]|(?<!\w)(?:và|va|hoặc|hoac)(?!\w))\s*")
+
+
+class HeadingCategories(_Gazetteer):
+    """Classifies a plan's level-1 headings into categories by their own words.
+
+    A heading is cut into items ("ĐỐI TƯỢNG, NỘI DUNG VÀ HÌNH THỨC" → three). An item that begins with
+    a keyword takes only that keyword's category, because the words after a head noun only qualify it
+    ("PHƯƠNG PHÁP KIỂM TRA" is forms, "KINH PHÍ TỔ CHỨC THỰC HIỆN" is budget); an item beginning with an
+    ``other_keywords`` word adds the fallback category; any other item adds every category it names. The
+    longest keyword wins, so "tổ chức thực hiện" is implementation and "phân công nhiệm vụ" is not content.
+    """
+
+    FILE = "heading_categories.json"
+
+    def __init__(
+        self,
+        categories: Sequence[tuple[str, Sequence[str], Sequence[str]]],
+        fallback: str = "other",
+        other_keywords: Iterable[str] = (),
+        ignore_prefixes: Iterable[str] = (),
+        source: str = "<heading categories>",
+    ) -> None:
+        self.order = tuple(dict.fromkeys([c for c, _k, _t in categories] + [fallback]))
+        self.fallback = fallback
+        self.source = source
+        self._table: dict[bool, dict[str, str]] = {False: {}, True: {}}
+        groups = [(c, [*k, *t]) for c, k, t in categories] + [(fallback, list(other_keywords))]
+        for category, words in groups:
+            for word in words:
+                for strip in (False, True):
+                    key = _squash(fold(word, strip_diacritics=strip))
+                    other = self._table[strip].get(key)
+                    if other is not None and other != category:
+                        mode = " without diacritics" if strip else ""
+                        raise GazetteerError(
+                            f"{source}: {word!r} is a keyword of both {other!r} and {category!r}{mode}"
+                        )
+                    self._table[strip][key] = category
+        self._prefixes: dict[bool, tuple[str, ...]] = {}
+        self._patterns: dict[bool, re.Pattern[str]] = {}
+        for strip in (False, True):
+            prefixes = {_squash(fold(p, strip_diacritics=strip)) for p in ignore_prefixes}
+            self._prefixes[strip] = tuple(sorted(prefixes, key=len, reverse=True))
+            self._patterns[strip] = re.compile(rf"(?<!\w)(?:{_alternation(self._table[strip])})(?!\w)")
+
+    @classmethod
+    def _build(cls, docs: list[tuple[str, dict[str, Any]]]) -> HeadingCategories:
+        cats: dict[str, tuple[list[str], list[str]]] = {}
+        fallback = "other"
+        others: list[str] = []
+        prefixes: list[str] = []
+        for source, data in docs:
+            _check_keys(data, _HEADING_TOP, {"categories"}, source)
+            if "fallback" in data:
+                fallback = _text(data, "fallback", source) or fallback
+            others += _texts(data, "other_keywords", source)
+            prefixes += _texts(data, "ignore_prefixes", source)
+            for where, entry in _entries(data, "categories", source):
+                where = _named(where, entry, "category")
+                _check_keys(entry, _CATEGORY_KEYS, {"category", "keywords"}, where)
+                name = _text(entry, "category", where) or ""
+                keywords, typos = cats.setdefault(name, ([], []))
+                keywords += _texts(entry, "keywords", where)
+                typos += _texts(entry, "typo_variants", where)
+        source = docs[-1][0] if docs else ""
+        if fallback in cats:
+            raise GazetteerError(f"{source}: the fallback {fallback!r} cannot also be a listed category")
+        return cls([(c, k, t) for c, (k, t) in cats.items()], fallback, others, prefixes, source)
+
+    def keywords(self) -> dict[str, str]:
+        """Folded keyword → category (typo variants and other_keywords included)."""
+        return dict(self._table[False])
+
+    def categorize(self, heading: str) -> tuple[str, ...]:
+        """The categories of a level-1 heading, in the order purpose, content, timeline, forms, budget,
+        implementation, other (the file's order, fallback last). Case and tone placement do not matter;
+        a heading without any diacritic is read on the ASCII forms."""
+        strip = not _has_diacritics(heading)
+        text = _NUMBERING.sub("", " ".join(fold(heading, strip_diacritics=strip).split()), count=1)
+        pattern, table, prefixes = self._patterns[strip], self._table[strip], self._prefixes[strip]
+        found: set[str] = set()
+        for item in _ITEM_SPLIT.split(text):
+            item = _drop_prefixes(item.strip(), prefixes)
+            if not item:
+                continue
+            head = pattern.match(item)
+            if head:
+                found.add(table[_squash(head.group(0))])
+                continue
+            hits = (table[_squash(m.group(0))] for m in pattern.finditer(item))
+            found.update(c for c in hits if c != self.fallback)
+        if not found:
+            found.add(self.fallback)
+        return tuple(c for c in self.order if c in found)
+
+
+def _drop_prefixes(item: str, prefixes: Sequence[str]) -> str:
+    """Strip leading words that carry no category ("các", "về", "công tác"), repeatedly."""
+    changed = True
+    while changed:
+        changed = False
+        for p in prefixes:
+            if item.startswith(p + " "):
+                item = item[len(p) + 1 :].lstrip()
+                changed = True
+                break
+    return item

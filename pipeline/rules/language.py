@@ -1,0 +1,97 @@
+"""Word lists about Vietnamese text that the normalizer and segmenter use, loaded from ``language.json``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+_KEYS = {
+    "note",
+    "continuation_words",
+    "preamble_openers",
+    "surnames",
+    "titles",
+    "organ_words",
+    "admin_levels",
+    "header_boilerplate",
+    "addressee_openers",
+}
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """``continuation_words``: words after which a line cannot end a phrase, so a break there is a wrap.
+    ``preamble_openers``: how the preamble of a plan begins ("Thực hiện", "Căn cứ"), which ends its title.
+    ``surnames``: Vietnamese family names, which tell a signer's name from other title-case lines.
+    ``titles``: official titles in their written casing ("Phó Chủ tịch"), to re-case upper-case lines.
+    ``organ_words``: words that open an organization's name ("Sở", "Ban", "Ủy ban").
+    ``admin_levels``: administrative levels ("tỉnh", "huyện"), which end an organ name before its place.
+    ``header_boilerplate``: national and party mottos of the header block, which are not the issuer.
+    ``addressee_openers``: how the addressee line begins ("Kính gửi"), which ends a title.
+    """
+
+    continuation_words: frozenset[str]
+    preamble_openers: tuple[str, ...]
+    surnames: frozenset[str] = frozenset()
+    titles: tuple[str, ...] = ()
+    organ_words: tuple[str, ...] = ()
+    admin_levels: tuple[str, ...] = ()
+    header_boilerplate: tuple[str, ...] = ()
+    addressee_openers: tuple[str, ...] = ()
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> LanguageRules:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        unknown = set(data) - _KEYS
+        if unknown:
+            raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(_KEYS)}")
+        return cls(
+            continuation_words=frozenset(w.lower() for w in data.get("continuation_words", [])),
+            preamble_openers=tuple(data.get("preamble_openers", [])),
+            surnames=frozenset(data.get("surnames", [])),
+            titles=tuple(data.get("titles", [])),
+            organ_words=tuple(data.get("organ_words", [])),
+            admin_levels=tuple(data.get("admin_levels", [])),
+            header_boilerplate=tuple(data.get("header_boilerplate", [])),
+            addressee_openers=tuple(data.get("addressee_openers", [])),
+        )
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def default(cls) -> LanguageRules:
+        with resources.as_file(resources.files("pipeline.rules") / "data" / "language.json") as path:
+            return cls.from_file(path)
+
+    @staticmethod
+    def joins_across(left: str, right: str) -> bool:
+        """Whether underthesea's word segmenter puts a word across the boundary of ``left right``.
+
+        ``left`` is the end of a line and ``right`` the start of the next (two words each, for context).
+        This settles a break between two capitalised syllables: inside a proper name ("Việt" / "Nam") a
+        word spans the break; between a title and the preamble that follows it ("Việt Nam" / "Thực hiện")
+        none does.
+        """
+        left, right = left.strip(), right.strip()
+        if not left or not right:
+            return False
+        return _spans_boundary(left, right)
+
+
+@lru_cache(maxsize=4096)
+def _spans_boundary(left: str, right: str) -> bool:
+    from underthesea import word_tokenize
+
+    boundary = len(left)
+    text = f"{left} {right}"
+    pos = 0
+    for token in word_tokenize(text):
+        at = text.find(token, pos)
+        if at < 0:
+            continue
+        if at < boundary < at + len(token):
+            return True
+        pos = at + len(token)
+    return False

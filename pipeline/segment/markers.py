@@ -1,0 +1,92 @@
+"""The numbering grammar of Vietnamese plans: what a line's leading marker is, and how deep it ranks.
+
+Nghị định 30/2020/NĐ-CP (Phụ lục I) numbers the parts of an administrative document with Roman numerals,
+then Arabic numerals ("1.", "1.1.", "1.1.1."), then lower-case letters ("a)"), then dashes and plus signs;
+party documents follow the same habit. Real files vary: "I -", "I)", "II NỘI DUNG" without a stop,
+"1.1" without the final dot, "a." for "a)". :func:`parse_marker` accepts these variants and returns a
+:class:`Marker` whose ``rank`` orders kinds from the outermost to the innermost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Vietnamese upper-case letters for character classes (a range like "À-Ỹ" would take lower case too).
+UPPER = "A-ZÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯ" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA, 2))
+
+_ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50}
+_VALID_ROMAN = re.compile(r"^(?=[IVXL])(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+
+_ROMAN = re.compile(
+    r"^(?P<prefix>(?:PHẦN|Phần|MỤC|Mục)\s+)?(?P<label>[IVXL]{1,7})(?:\s*[.):\-–]+[ \t]*|[ \t]+(?=["
+    + UPPER
+    + r"]{2,}))"
+)
+_DECIMAL = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,4})(?P<stop>\.\)|[.)]|(?=[ \t]))[ \t]*")
+_ALPHA = re.compile(r"^(?P<label>[a-zđ])\s*[).](?=\s|\w)\s*")
+_BULLET = re.compile(r"^(?P<label>[-+*•–●○▪■◦])(?=\s*\S)(?![-–]{2})\s*")
+
+#: Ranks of marker kinds, outermost first; decimal markers rank by depth ("1." above "1.1.").
+ROMAN_RANK = 0
+ALPHA_RANK = 20
+BULLET_RANKS = {"-": 30, "–": 30, "+": 31, "*": 32, "•": 32, "●": 32, "○": 33, "▪": 33, "■": 33, "◦": 33}
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A line's leading number or bullet: its label as written, kind, rank and where the text starts."""
+
+    label: str
+    kind: str
+    rank: int
+    length: int
+
+    @property
+    def value(self) -> int:
+        """The numeric value of a Roman or Arabic label (the last component for "1.2"), else 0."""
+        if self.kind == "roman":
+            return roman_to_int(self.label)
+        if self.kind == "decimal":
+            return int(self.label.split(".")[-1])
+        if self.kind == "alpha":
+            return ord(self.label) - ord("a") + 1
+        return 0
+
+
+def roman_to_int(label: str) -> int:
+    """Value of a Roman numeral made of I, V, X, L."""
+    total = 0
+    for i, ch in enumerate(label):
+        v = _ROMAN_VALUE[ch]
+        total += -v if i + 1 < len(label) and _ROMAN_VALUE[label[i + 1]] > v else v
+    return total
+
+
+def int_to_roman(n: int) -> str:
+    out = []
+    for value, sym in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out.append(sym)
+            n -= value
+    return "".join(out)
+
+
+def parse_marker(line: str) -> Marker | None:
+    """The marker that opens ``line`` (already stripped), or None for plain text."""
+    m = _ROMAN.match(line)
+    if m and _VALID_ROMAN.match(m.group("label")) and len(line) > m.end():
+        return Marker(m.group("label"), "roman", ROMAN_RANK, m.end())
+    m = _DECIMAL.match(line)
+    if m and len(line) > m.end() and not line[m.end()].isdigit() and line[m.end()] not in "/%,-":
+        label = m.group("label")
+        if "." in label or m.group("stop"):
+            return Marker(label, "decimal", label.count(".") + 1, m.end())
+    m = _ALPHA.match(line)
+    if m and len(line) > m.end() + 1:
+        return Marker(m.group("label"), "alpha", ALPHA_RANK, m.end())
+    m = _BULLET.match(line)
+    if m and not set(line) <= set("-–_=*. "):
+        label = m.group("label")
+        return Marker(label, "bullet", BULLET_RANKS.get(label, 33), m.end())
+    return None

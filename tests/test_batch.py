@@ -1,0 +1,125 @@
+"""End to end: `kehoach extract` on a batch with good and bad inputs, and the seed scores against gold."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.cli import main
+from tests.conftest import SEEDS, SHARED
+
+BAD = {
+    "empty.txt": b"",
+    "random.bin": random.Random(0).randbytes(4096),
+    "notzip.docx": b"This is not a zip file at all, just text pretending to be a Word file.\n" * 20,
+    "english.txt": (
+        b"This plan sets out the objectives, the content and the organisation of the campaign for the year. "
+        b"All departments shall report their results to the provincial committee before the end of November.\n"
+    )
+    * 10,
+}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    src = tmp_path_factory.mktemp("in")
+    for seed in sorted(SEEDS.glob("*.txt"))[:2]:
+        (src / seed.name).write_bytes(seed.read_bytes())
+    for name, data in BAD.items():
+        (src / name).write_bytes(data)
+    pdf = next(SEEDS.glob("*.txt")).read_bytes()  # a truncated PDF: a header and half a body
+    (src / "truncated.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\n" + pdf[:300])
+    out = tmp_path_factory.mktemp("out")
+    assert main(["extract", str(src), "--out", str(out), "--quiet"]) == 0
+    return src, out
+
+
+def test_every_bad_input_gets_one_error_row(batch: tuple[Path, Path]) -> None:
+    _src, out = batch
+    errors = pd.read_csv(out / "errors.csv", dtype=str)
+    by_file = {Path(p).name: t for p, t in zip(errors.source_path, errors.error_type, strict=True)}
+    assert by_file == {
+        "empty.txt": "empty",
+        "random.bin": "binary",
+        "notzip.docx": "corrupt",
+        "english.txt": "not_vietnamese",
+        "truncated.pdf": "corrupt",
+    }
+    assert all(errors.message.str.len() > 10)
+
+
+def test_good_files_come_out_complete(batch: tuple[Path, Path]) -> None:
+    _src, out = batch
+    docs = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False)
+    assert len(docs) == 2
+    sections = pd.read_csv(out / "sections.csv", dtype=str, keep_default_na=False)
+    for doc in docs.itertuples():
+        text = (out / doc.text_path).read_text(encoding="utf-8")
+        assert text
+        mine = sections[sections.doc_id == doc.doc_id]
+        assert (mine.level == "1").sum() >= 3
+        for s in mine.itertuples():
+            assert " ".join(text[int(s.heading_start) : int(s.heading_end)].split()) == s.heading
+    fields = pd.read_csv(out / "fields.csv", dtype=str, keep_default_na=False)
+    for f in fields.itertuples():
+        text = (out / f"texts/{f.doc_id}.txt").read_text(encoding="utf-8")
+        assert text[int(f.char_start) : int(f.char_end)], f
+
+
+def test_all_tables_in_three_formats(batch: tuple[Path, Path]) -> None:
+    _src, out = batch
+    names = ["documents", "sections", "citations", "phases", "units", "errors", "fields", "pages"]
+    con = sqlite3.connect(out / "plans.db")
+    try:
+        in_db = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
+    finally:
+        con.close()
+    for name in names:
+        csv = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
+        pq = pd.read_parquet(out / f"{name}.parquet")
+        assert list(csv.columns) == list(pq.columns)
+        assert len(csv) == len(pq)
+        assert name in in_db
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
+
+
+def test_exit_status_when_nothing_could_be_processed(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert main(["extract", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "o"), "--quiet"]) == 1
+
+
+def test_strict_fails_on_any_error(batch: tuple[Path, Path], tmp_path: Path) -> None:
+    src, _out = batch
+    assert main(["extract", str(src), "--out", str(tmp_path / "o"), "--quiet", "--strict"]) == 1
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared/eval/score.py is absent")
+def test_seed_scores_meet_the_foundation_targets(tmp_path: Path) -> None:
+    out = tmp_path / "seeds"
+    assert main(["extract", str(SEEDS), "--out", str(out), "--quiet"]) == 0
+    report = tmp_path / "score.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "eval" / "score.py"),
+            "--gold",
+            str(SHARED / "gold"),
+            "--pred",
+            str(out),
+            "--json",
+            str(report),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    scores = json.loads(report.read_text())
+    assert scores["documents.accuracy"] >= 0.90
+    assert scores["sections.f1"] >= 0.95
+    assert scores["sections.category_accuracy"] >= 0.90

@@ -1,0 +1,130 @@
+"""Document metadata from plan-shaped text in the layouts real files have."""
+
+from __future__ import annotations
+
+from pipeline.extractors.metadata import MetadataExtractor
+from pipeline.model import RawDocument
+from pipeline.normalize import normalize
+from pipeline.segment import segment
+
+
+def meta_of(text: str):
+    norm = normalize(RawDocument(text=text, format="txt"))
+    doc = segment(norm)
+    meta = MetadataExtractor().find(doc)
+    for f in meta.fields:  # every value is traceable to its span
+        assert norm.text[f.char_start : f.char_end], f
+    return meta, norm.text
+
+
+STATE = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG NGÃI
+Số: 45/KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Quảng Ngãi, ngày 12 tháng 3 năm 2025
+
+KẾ HOẠCH
+Tuyên truyền phổ biến, giáo dục pháp luật
+năm 2025
+
+Căn cứ Kế hoạch số 20-KH/TU ngày 02/01/2025 của Ban Thường vụ Tỉnh ủy, Ủy ban nhân dân tỉnh ban hành Kế hoạch:
+
+I. MỤC ĐÍCH, YÊU CẦU
+1. Nâng cao nhận thức.
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Tư pháp chủ trì.
+
+Nơi nhận:
+- Bộ Tư pháp;
+- TT Tỉnh ủy;
+- Lưu: VT, NC.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Trần Văn Bình
+"""
+
+PARTY = """ĐẢNG BỘ TỈNH HÀ TĨNH
+ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH
+*
+Số 112-KH/ĐUK
+ĐẢNG CỘNG SẢN VIỆT NAM
+Hà Tĩnh, ngày 5 tháng 9 năm 2024
+
+KẾ HOẠCH
+Học tập, quán triệt Nghị quyết Hội nghị Trung ương 10
+-----
+Thực hiện Hướng dẫn số 05-HD/BTGTU, Ban Thường vụ Đảng ủy Khối xây dựng kế hoạch như sau:
+
+I - MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+II - TỔ CHỨC THỰC HIỆN
+1. Các chi bộ, đảng bộ cơ sở triển khai.
+
+T/M BAN THƯỜNG VỤ
+PHÓ BÍ THƯ
+Lê Thị Hoa
+Nơi nhận:
+- Ban Tuyên giáo Tỉnh ủy,
+- Các tổ chức cơ sở đảng,
+- Lưu Văn phòng.
+"""
+
+NO_HEADER = """KẾ HOẠCH
+
+Đẩy mạnh tuyên truyền an toàn giao thông
+
+Thực hiện Chỉ thị số 23-CT/TW ngày 25/5/2018 của Ban Bí thư, Ban Thường vụ LĐLĐ tỉnh ban hành kế hoạch tuyên truyền như sau:
+
+I. MỤC ĐÍCH, YÊU CẦU
+1. Đoàn viên, người lao động tỉnh Bình Định chấp hành luật giao thông.
+II. NỘI DUNG
+Các cấp công đoàn tỉnh Bình Định tổ chức tuyên truyền.
+
+TM. BAN THƯỜNG VỤ
+CHỦ TỊCH
+
+Phạm Văn An
+"""
+
+
+def test_state_header() -> None:
+    m, _ = meta_of(STATE)
+    assert (m.doc_type, m.number, m.symbol) == ("Kế hoạch", "45", "KH-UBND")
+    assert (m.issue_date, m.place, m.province) == ("2025-03-12", "Quảng Ngãi", "Quảng Ngãi")
+    assert m.issuer == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert m.title == "Tuyên truyền phổ biến, giáo dục pháp luật năm 2025"
+    assert (m.signer_authority, m.signer_title, m.signer_name) == ("KT. Chủ tịch", "Phó Chủ tịch", "Trần Văn Bình")
+    assert m.recipients.split(";") == ["Bộ Tư pháp", "TT Tỉnh ủy", "Lưu: VT, NC"]
+
+
+def test_party_header_with_superior_organ() -> None:
+    m, _ = meta_of(PARTY)
+    assert (m.number, m.symbol, m.issue_date) == ("112", "KH/ĐUK", "2024-09-05")
+    assert m.parent_organ.lower() == "đảng bộ tỉnh hà tĩnh"
+    assert m.issuer.lower() == "đảng ủy khối các cơ quan tỉnh hà tĩnh"
+    assert m.province == "Hà Tĩnh"
+    assert m.title == "Học tập, quán triệt Nghị quyết Hội nghị Trung ương 10"
+    assert (m.signer_authority, m.signer_name) == ("TM. Ban Thường vụ", "Lê Thị Hoa")
+    assert len(m.recipients.split(";")) == 3
+
+
+def test_issuer_from_preamble_and_province_from_body() -> None:
+    m, _ = meta_of(NO_HEADER)
+    assert m.number == "" and m.issue_date == ""
+    assert m.issuer == "Liên đoàn Lao động tỉnh Bình Định"
+    assert m.province == "Bình Định"
+    assert m.title == "Đẩy mạnh tuyên truyền an toàn giao thông"
+    assert m.signer_name == "Phạm Văn An" and m.signer_title == "Chủ tịch"
+
+
+def test_blank_number_and_day_left_empty_not_invented() -> None:
+    text = STATE.replace("Số: 45/KH-UBND", "Số:      /KH-UBND").replace("ngày 12 tháng 3", "ngày    tháng 3")
+    m, _ = meta_of(text)
+    assert (m.number, m.symbol, m.issue_date, m.place) == ("", "KH-UBND", "", "Quảng Ngãi")
+
+
+def test_impossible_date_is_not_fixed() -> None:
+    m, _ = meta_of(STATE.replace("ngày 12 tháng 3", "ngày 31 tháng 2"))
+    assert m.issue_date == ""

@@ -1,0 +1,93 @@
+"""Normalization on real Vietnamese administrative text: every rewrite keeps the offset map right."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from pipeline.model import RawDocument
+from pipeline.normalize import normalize
+
+
+def norm(text: str, pages: list[int] | None = None):
+    return normalize(RawDocument(text=text, format="txt", page_starts=pages or [0]))
+
+
+def _check_map(raw: str, n) -> None:
+    assert len(n.to_raw) == len(n.text) + 1
+    assert all(0 <= o <= len(raw) for o in n.to_raw)
+    assert n.to_raw == sorted(n.to_raw)
+
+
+def test_decomposed_diacritics_become_nfc() -> None:
+    raw = unicodedata.normalize("NFD", "Ủy ban nhân dân tỉnh Quảng Ngãi ban hành Kế hoạch")
+    n = norm(raw)
+    assert n.text == "Ủy ban nhân dân tỉnh Quảng Ngãi ban hành Kế hoạch"
+    _check_map(raw, n)
+
+
+def test_one_tone_placement_convention() -> None:
+    n = norm("Uỷ ban hoà giải; công tác thuỷ lợi; sức khoẻ")
+    assert n.text == "Ủy ban hòa giải; công tác thủy lợi; sức khỏe"
+    assert n.to_raw[:5] == [0, 1, 2, 3, 4]
+
+
+def test_emphasis_marks_removed_but_ornament_and_bullets_kept() -> None:
+    raw = "ĐẢNG ỦY KHỐI\n*\n**KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH**\n* Bước một\nhằng năm báo cáo (*qua Sở Tài chính*)."
+    n = norm(raw)
+    assert "**" not in n.text
+    assert "(qua Sở Tài chính)" in n.text
+    assert "\n*\n" in n.text
+    assert "* Bước một" in n.text
+    _check_map(raw, n)
+    start = n.text.index("KT. CHỦ TỊCH")
+    assert raw[n.to_raw[start] : n.to_raw[start] + 12] == "KT. CHỦ TỊCH"
+
+
+def test_line_broken_inside_a_name_is_joined() -> None:
+    raw = (
+        "1. Sự ra đời, ý nghĩa và vai trò lãnh đạo của Đảng Cộng sản Việt\n\n"
+        "Nam, Đảng bộ tỉnh qua các kỳ đại hội.\n\n2. Nội dung khác."
+    )
+    n = norm(raw)
+    assert "Đảng Cộng sản Việt Nam, Đảng bộ tỉnh" in n.text
+    assert "\n\n2. Nội dung khác." in n.text
+
+
+def test_break_after_function_word_is_joined_but_title_and_preamble_stay_apart() -> None:
+    raw = (
+        "KẾ HOẠCH\n\nTuyên truyền kỷ niệm ngày thành lập Công đoàn Việt Nam\n\n"
+        "Thực hiện Kế hoạch số 12-KH/TU của Ban Thường vụ Tỉnh ủy, theo hướng dẫn do\n\n"
+        "Văn phòng Trung ương Đảng phát hành, Ban Thường vụ ban hành kế hoạch như sau:"
+    )
+    n = norm(raw)
+    assert "Công đoàn Việt Nam\n\nThực hiện" in n.text
+    assert "hướng dẫn do Văn phòng Trung ương" in n.text
+    assert "KẾ HOẠCH\n\nTuyên truyền" in n.text
+
+
+def test_lower_case_continuation_joined_headings_and_bullets_not() -> None:
+    raw = "Tuyên truyền đại hội đảng bộ các cấp\n\ntiến tới Đại hội XIV\n\n1. Mục đích\n\n- Tiếp tục tuyên truyền"
+    n = norm(raw)
+    assert n.text.startswith("Tuyên truyền đại hội đảng bộ các cấp tiến tới Đại hội XIV\n\n1. Mục đích\n\n- Tiếp")
+
+
+def test_document_number_broken_at_hyphen_is_rejoined() -> None:
+    raw = "Theo đề nghị của Sở Thông tin và Truyền thông tại Tờ trình số 55/TTr-\nSTTTT ngày 17/6/2021"
+    n = norm(raw)
+    assert "55/TTr-STTTT ngày" in n.text
+    _check_map(raw, n)
+
+
+def test_page_starts_follow_the_text() -> None:
+    raw = "Trang một có chữ.\n\n\n\nTrang hai bắt đầu ở đây."
+    second = raw.index("Trang hai")
+    n = norm(raw, [0, second])
+    assert n.text[n.page_starts[1] :].startswith("Trang hai")
+    assert n.page_of(n.page_starts[1]) == 2
+
+
+def test_spaces_tabs_and_crlf() -> None:
+    raw = "Số:\t252/KH-LĐLĐ  \r\nLai Châu,  ngày 20 tháng 5 năm 2021\u00a0"
+    n = norm(raw)
+    assert n.text == "Số: 252/KH-LĐLĐ\nLai Châu, ngày 20 tháng 5 năm 2021"
+    _check_map(raw, n)

@@ -1,0 +1,119 @@
+"""Segmentation of plan-shaped text: header, title, body, closing, annexes and the section tree."""
+
+from __future__ import annotations
+
+from pipeline.model import RawDocument
+from pipeline.normalize import normalize
+from pipeline.segment import segment
+from pipeline.segment.markers import parse_marker
+from pipeline.segment.sections import heading_of
+
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG NGÃI
+Số: 45/KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Quảng Ngãi, ngày 12 tháng 3 năm 2025
+
+KẾ HOẠCH
+Tuyên truyền phổ biến, giáo dục pháp luật năm 2025
+
+Căn cứ Kế hoạch số 20-KH/TU ngày 02/01/2025 của Ban Thường vụ Tỉnh ủy, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:
+
+I. Mục đích, yêu cầu:
+1. Mục đích
+- Nâng cao nhận thức pháp luật của cán bộ, công chức.
+- Góp phần giữ vững an ninh chính trị.
+2. Yêu cầu
+Bảo đảm thiết thực, hiệu quả.
+II - NỘI DUNG VÀ HÌNH THỨC
+1.1. Tuyên truyền trên báo chí
+a) Trên Báo Quảng Ngãi
++ Chuyên mục hằng tuần.
+IV) THỜI GIAN THỰC HIỆN Từ tháng 3 đến tháng 12 năm 2025.
+IV. TỔ CHỨC THỰC HIỆN
+1. Sở Tư pháp: chủ trì, theo dõi.
+2. Các sở, ban, ngành phối hợp thực hiện.
+
+Nơi nhận:
+- Bộ Tư pháp;
+- TT Tỉnh ủy;
+- Lưu: VT.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Trần Văn Bình
+
+PHỤ LỤC I
+DANH MỤC HOẠT ĐỘNG
+I. Hoạt động cấp tỉnh
+II. Hoạt động cấp huyện
+"""
+
+
+def seg():
+    return segment(normalize(RawDocument(text=PLAN, format="txt")))
+
+
+def test_markers_grammar() -> None:
+    assert parse_marker("II - NỘI DUNG").label == "II"
+    assert parse_marker("IV) THỜI GIAN").kind == "roman"
+    assert parse_marker("2.2.1. Nội dung").rank == 3
+    assert parse_marker("a) Trên báo").kind == "alpha"
+    assert parse_marker("+ Chuyên mục").kind == "bullet"
+    assert parse_marker("2025 là năm") is None
+    assert parse_marker("20/11 hằng năm") is None
+    assert parse_marker("-----") is None
+    assert parse_marker("C. Mác") is None
+
+
+def test_heading_runs_on_into_text() -> None:
+    assert heading_of("MỤC ĐÍCH, YÊU CẦU: Tuyên truyền sâu rộng") == "MỤC ĐÍCH, YÊU CẦU"
+    assert heading_of("THỜI GIAN THỰC HIỆN Từ tháng 3 đến tháng 12") == "THỜI GIAN THỰC HIỆN"
+    assert heading_of("Mục đích, yêu cầu:") == "Mục đích, yêu cầu"
+
+
+def test_layout_parts() -> None:
+    doc = seg()
+    lay = doc.layout
+    assert doc.lines[lay.type_line].stripped == "KẾ HOẠCH"
+    assert [doc.lines[i].stripped for i in lay.title_lines] == [
+        "Tuyên truyền phổ biến, giáo dục pháp luật năm 2025"
+    ]
+    assert doc.lines[lay.body_start].stripped.startswith("I. Mục đích")
+    assert doc.lines[lay.closing_start].stripped == "Nơi nhận:"
+    assert len(lay.annexes) == 1
+
+
+def test_section_tree_levels_ids_and_spans() -> None:
+    doc = seg()
+    by_id = {s.section_id: s for s in doc.sections}
+    level1 = [s for s in doc.sections if s.level == 1]
+    assert [(s.label, s.heading) for s in level1] == [
+        ("I", "Mục đích, yêu cầu"),
+        ("II", "NỘI DUNG VÀ HÌNH THỨC"),
+        ("IV", "THỜI GIAN THỰC HIỆN"),
+        ("IV", "TỔ CHỨC THỰC HIỆN"),
+        ("Phụ lục I", "DANH MỤC HOẠT ĐỘNG"),
+    ]
+    assert by_id["I.1"].parent_id == "I" and by_id["I.1"].level == 2
+    assert by_id["I.1.-2"].heading == "Góp phần giữ vững an ninh chính trị"
+    assert by_id["II.1"].label == "1.1"
+    assert by_id["II.1.a"].level == 3
+    assert by_id["IV#2"].label == "IV"
+    assert by_id["PL1.I"].level == 2 and by_id["PL1.I"].parent_id == "PL1"
+    for s in doc.sections:
+        assert " ".join(doc.text[s.heading_start : s.heading_end].split()) == s.heading
+        assert doc.text[s.char_start : s.char_end].lstrip().startswith(s.label.split()[0][:1])
+    # The last body section stops before the closing block.
+    assert "Nơi nhận" not in doc.text[by_id["IV#2"].char_start : by_id["IV#2"].char_end]
+
+
+def test_anomalies_and_categories() -> None:
+    doc = seg()
+    assert doc.anomalies == ["III skipped", "IV repeated"]
+    cats = {s.heading: s.category for s in doc.sections if s.level == 1}
+    assert cats["Mục đích, yêu cầu"] == ("purpose",)
+    assert cats["NỘI DUNG VÀ HÌNH THỨC"] == ("content", "forms")
+    assert cats["THỜI GIAN THỰC HIỆN"] == ("timeline",)
+    assert cats["TỔ CHỨC THỰC HIỆN"] == ("implementation",)
