@@ -126,9 +126,9 @@ class Field:
 class DocumentRecord:
     """One row of the documents table."""
 
-    doc_id: str
-    source_path: str
-    format: str
+    doc_id: str = ""
+    source_path: str = ""
+    format: str = ""
     text_path: str = ""
     doc_type: str = ""
     number: str = ""

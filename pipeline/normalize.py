@@ -147,7 +147,7 @@ def normalize(raw: RawDocument, rules: LanguageRules | None = None) -> Normalize
     text, to_raw = _rewrite(text, to_raw, _INNER_SPACES, lambda m: " ")
     # Leading and trailing blank lines carry nothing.
     lead = len(text) - len(text.lstrip("\n"))
-    trail = len(text.rstrip("\n"))
+    trail = max(len(text.rstrip("\n")), lead)
     text, to_raw = text[lead:trail], to_raw[lead : trail + 1]
     return NormalizedText(text=text, to_raw=to_raw, page_starts=_map_pages(raw.page_starts, to_raw))
 

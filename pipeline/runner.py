@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -92,32 +92,18 @@ def process(path: Path, doc_id: str, extractor: MetadataExtractor | None = None)
             f"{path.name}: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})",
             stage=stage,
         ) from exc
-    record = DocumentRecord(
+    record = replace(
+        meta,
         doc_id=doc_id,
         source_path=str(path),
         format=raw.format,
         text_path=f"texts/{doc_id}.txt",
-        doc_type=meta.doc_type,
-        number=meta.number,
-        symbol=meta.symbol,
-        issue_date=meta.issue_date,
-        place=meta.place,
-        issuer=meta.issuer,
-        issuer_as_written=meta.issuer_as_written,
-        parent_organ=meta.parent_organ,
-        province=meta.province,
-        title=meta.title,
-        signer_name=meta.signer_name,
-        signer_title=meta.signer_title,
-        signer_authority=meta.signer_authority,
-        recipients=meta.recipients,
         encoding=raw.encoding,
         notes="; ".join(raw.notes),
         warnings="; ".join(raw.warnings),
         pages=len(raw.page_starts),
         chars=len(norm.text),
         numbering_anomalies="; ".join(seg.anomalies),
-        fields=meta.fields or [],
     )
     return DocResult(document=record, text=norm.text, sections=seg.sections, page_starts=norm.page_starts)
 

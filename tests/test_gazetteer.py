@@ -148,7 +148,11 @@ def test_current_name(provinces: Provinces, old: str, new: str) -> None:
 def test_dak_nong_is_merged_into_lam_dong(provinces: Provinces) -> None:
     p = provinces.get("Đắk Nông")
     assert p is not None
-    assert (p.status, p.merged_into, p.until.isoformat() if p.until else None) == ("merged", "Lâm Đồng", "2025-06-30")
+    assert (p.status, p.merged_into, p.until.isoformat() if p.until else None) == (
+        "merged",
+        "Lâm Đồng",
+        "2025-06-30",
+    )
     assert set(provinces.absorbed_by("Lâm Đồng")) == {"Đắk Nông", "Bình Thuận"}
 
 
@@ -366,8 +370,16 @@ def test_categorize(headings: HeadingCategories, heading: str, expected: tuple[s
 def test_categorize_ignores_tone_placement_and_encoding(headings: HeadingCategories, tmp_path: Path) -> None:
     nfd = unicodedata.normalize("NFD", "THỜI GIAN VÀ HÌNH THỨC")
     assert headings.categorize(nfd) == ("timeline", "forms")
-    path = _write(tmp_path, "h.json", {"categories": [{"category": "purpose", "keywords": ["ý nghĩa"]},
-                                                      {"category": "other_budget", "keywords": ["hòa giải"]}]})
+    path = _write(
+        tmp_path,
+        "h.json",
+        {
+            "categories": [
+                {"category": "purpose", "keywords": ["ý nghĩa"]},
+                {"category": "other_budget", "keywords": ["hòa giải"]},
+            ]
+        },
+    )
     custom = HeadingCategories.from_file(path)
     assert custom.categorize("HOÀ GIẢI") == ("other_budget",)  # new-style tone placement
     assert custom.categorize("Ý NGHĨA, HÒA GIẢI") == ("purpose", "other_budget")
@@ -407,8 +419,17 @@ def test_bad_json_and_bad_links(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
         "links.json",
-        {"provinces": [{"name": "Hà Tây", "kind": "tỉnh", "status": "merged", "merged_into": "Atlantis",
-                        "until": "2008-07-31"}]},
+        {
+            "provinces": [
+                {
+                    "name": "Hà Tây",
+                    "kind": "tỉnh",
+                    "status": "merged",
+                    "merged_into": "Atlantis",
+                    "until": "2008-07-31",
+                }
+            ]
+        },
     )
     with pytest.raises(GazetteerError, match="Atlantis"):
         Provinces.from_file(path)
@@ -418,14 +439,26 @@ def test_user_file_extends_default(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
         "ha_tay.json",
-        {"provinces": [{"name": "Hà Tây", "kind": "tỉnh", "aliases": ["Ha Tay"], "status": "merged",
-                        "merged_into": "Hà Nội", "until": "2008-07-31"}]},
+        {
+            "provinces": [
+                {
+                    "name": "Hà Tây",
+                    "kind": "tỉnh",
+                    "aliases": ["Ha Tay"],
+                    "status": "merged",
+                    "merged_into": "Hà Nội",
+                    "until": "2008-07-31",
+                }
+            ]
+        },
     )
     extended = Provinces.from_file(path, extend_default=True)
     assert len(extended) == len(Provinces.default()) + 1
     assert extended.current_name("Hà Tây") == "Hà Nội"
     assert [m.name for m in extended.find("tỉnh Hà Tây (cũ) và tỉnh Lai Châu")] == ["Hà Tây", "Lai Châu"]
 
-    path = _write(tmp_path, "abbr.json", {"abbreviations": [{"abbr": "LĐLĐ", "full": "Liên đoàn", "kind": "organ"}]})
+    path = _write(
+        tmp_path, "abbr.json", {"abbreviations": [{"abbr": "LĐLĐ", "full": "Liên đoàn", "kind": "organ"}]}
+    )
     assert Abbreviations.from_file(path, extend_default=True).expand("LĐLĐ") == "Liên đoàn"
     assert Abbreviations.default().expand("LĐLĐ") == "Liên đoàn Lao động"

@@ -144,9 +144,7 @@ def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
         first_num.addprevious(el)
     for el in new.findall(qn("w:num")):
         numbering.append(el)
-    footnotes = Part(
-        PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, FOOTNOTES_XML.encode(), doc.part.package
-    )
+    footnotes = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, FOOTNOTES_XML.encode(), doc.part.package)
     doc.part.relate_to(footnotes, RT.FOOTNOTES)
 
     header = doc.add_table(rows=1, cols=2)
@@ -243,8 +241,7 @@ def test_seed_automatic_numbers_are_visible(seed_text: str) -> None:
     iv = lines.index("IV. TỔ CHỨC THỰC HIỆN")
     assert lines[iv + 2] == "1. Ban Tuyên giáo Đảng ủy khối"
     bullet = (
-        "- Đôn đốc, kiểm tra các chi, đảng bộ cơ sở, các đoàn thể khối "
-        "trong triển khai thực hiện Kế hoạch này."
+        "- Đôn đốc, kiểm tra các chi, đảng bộ cơ sở, các đoàn thể khối trong triển khai thực hiện Kế hoạch này."
     )
     assert bullet in lines  # a Symbol-font bullet glyph shows as "- "
 
@@ -394,8 +391,7 @@ def test_layout_rule_by_shape_not_position() -> None:
     ]
     # one recipient per row and an empty spacer column: still layout, thanks to "Nơi nhận"
     many = [
-        [Cell(0, [f"- Đơn vị {i};"]), Cell(1, [""]), Cell(2, ["CHỦ TỊCH" if i == 0 else ""])]
-        for i in range(8)
+        [Cell(0, [f"- Đơn vị {i};"]), Cell(1, [""]), Cell(2, ["CHỦ TỊCH" if i == 0 else ""])] for i in range(8)
     ]
     many[0][0].lines = ["Nơi nhận:"]
     assert is_layout_table(many)
@@ -596,9 +592,7 @@ def _ole(path: Path, streams: list[str]) -> Path:
     """A minimal, well-formed OLE compound file (v3, 512-byte sectors) holding empty streams."""
     end, free = 0xFFFFFFFE, 0xFFFFFFFF
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16)
-    header += struct.pack(
-        "<HHHHH6sIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, bytes(6), 0, 1, 1, 0, 4096, end, 0, end, 0
-    )
+    header += struct.pack("<HHHHH6sIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, bytes(6), 0, 1, 1, 0, 4096, end, 0, end, 0)
     header += struct.pack("<109I", 0, *([free] * 108))
     fat = struct.pack("<128I", 0xFFFFFFFD, end, *([free] * 126))
 

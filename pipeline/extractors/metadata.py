@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 
 from pipeline.extractors.casing import Recaser, is_upper_case
-from pipeline.model import Field, Line
+from pipeline.model import DocumentRecord, Field, Line
 from pipeline.rules.gazetteer import Abbreviations, DocumentTypes, Provinces
 from pipeline.rules.language import LanguageRules
 from pipeline.segment import Segmented
@@ -43,27 +42,6 @@ _COMMITTEE = re.compile(r"^(?:Ban Thường vụ|Ban Chấp hành|Ban Thường 
 _BULLET = re.compile(r"^[-+•*–]\s*")
 
 
-@dataclass
-class Metadata:
-    """The documents-table values of one plan, each with its span (``fields``)."""
-
-    doc_type: str = ""
-    number: str = ""
-    symbol: str = ""
-    issue_date: str = ""
-    place: str = ""
-    issuer: str = ""
-    issuer_as_written: str = ""
-    parent_organ: str = ""
-    province: str = ""
-    title: str = ""
-    signer_name: str = ""
-    signer_title: str = ""
-    signer_authority: str = ""
-    recipients: str = ""
-    fields: list[Field] | None = None
-
-
 class MetadataExtractor:
     """Reads a segmented plan's metadata using the gazetteers and word lists under ``rules/``."""
 
@@ -80,8 +58,9 @@ class MetadataExtractor:
         self.language = language or LanguageRules.default()
         self.recase = Recaser(self.provinces, self.abbreviations, self.language)
 
-    def find(self, doc: Segmented) -> Metadata:
-        meta = Metadata(fields=[])
+    def find(self, doc: Segmented) -> DocumentRecord:
+        """The metadata of ``doc`` as a documents row (its file columns left for the caller to fill)."""
+        meta = DocumentRecord()
         head = self._head_lines(doc)
         self._number(doc, head, meta)
         self._date(head, meta)
@@ -104,11 +83,10 @@ class MetadataExtractor:
             end = min(end, long_line, 25)
         return [ln for ln in doc.lines[:end] if ln.stripped]
 
-    def _add(self, meta: Metadata, name: str, value: str, start: int, end: int, raw: str = "") -> None:
-        assert meta.fields is not None
+    def _add(self, meta: DocumentRecord, name: str, value: str, start: int, end: int, raw: str = "") -> None:
         meta.fields.append(Field(name=name, value=value, char_start=start, char_end=end, raw=raw))
 
-    def _number(self, doc: Segmented, head: list[Line], meta: Metadata) -> None:
+    def _number(self, doc: Segmented, head: list[Line], meta: DocumentRecord) -> None:
         for line in head:
             m = NUMBER_LINE.search(line.text)
             if m:
@@ -119,7 +97,7 @@ class MetadataExtractor:
         if m:
             self._set_number(meta, m, 0)
 
-    def _set_number(self, meta: Metadata, m: re.Match[str], base: int) -> None:
+    def _set_number(self, meta: DocumentRecord, m: re.Match[str], base: int) -> None:
         sym = re.sub(r"\s+", "", m.group("sym")).rstrip(".")
         meta.number = m.group("num") or ""
         meta.symbol = sym
@@ -127,7 +105,7 @@ class MetadataExtractor:
             self._add(meta, "number", meta.number, base + m.start("num"), base + m.end("num"))
         self._add(meta, "symbol", sym, base + m.start("sym"), base + m.start("sym") + len(m.group("sym")))
 
-    def _date(self, head: list[Line], meta: Metadata) -> None:
+    def _date(self, head: list[Line], meta: DocumentRecord) -> None:
         for line in head:
             m = DATE_LINE.search(line.text)
             if (
@@ -157,7 +135,7 @@ class MetadataExtractor:
                     )
             return
 
-    def _doc_type(self, doc: Segmented, meta: Metadata) -> None:
+    def _doc_type(self, doc: Segmented, meta: DocumentRecord) -> None:
         lay = doc.layout
         if lay.type_line is not None:
             line = doc.lines[lay.type_line]
@@ -177,7 +155,7 @@ class MetadataExtractor:
             meta.doc_type = "Kế hoạch"
             self._add(meta, "doc_type", meta.doc_type, m.start(), m.end())
 
-    def _title(self, doc: Segmented, meta: Metadata) -> None:
+    def _title(self, doc: Segmented, meta: DocumentRecord) -> None:
         lay = doc.layout
         if lay.title_lines or lay.type_inline_title:
             parts = [doc.lines[i] for i in lay.title_lines]
@@ -204,7 +182,7 @@ class MetadataExtractor:
                         self._add(meta, "title", meta.title, at, line.content_end)
                         return
 
-    def _issuer(self, doc: Segmented, head: list[Line], meta: Metadata) -> None:
+    def _issuer(self, doc: Segmented, head: list[Line], meta: DocumentRecord) -> None:
         organs = self._organ_names(head)
         if organs:
             written, start, end = organs[-1]
@@ -269,7 +247,7 @@ class MetadataExtractor:
             return True
         return any(upper_line.startswith(w.upper() + " ") for w in self.language.organ_words)
 
-    def _province(self, doc: Segmented, meta: Metadata) -> None:
+    def _province(self, doc: Segmented, meta: DocumentRecord) -> None:
         for source in (meta.issuer, meta.parent_organ, meta.place):
             found = self.provinces.find(source) if source else []
             if found:
@@ -285,7 +263,7 @@ class MetadataExtractor:
                 self._add(meta, "province", meta.province, hits[0][1], hits[0][2])
             meta.issuer = self.recase.with_province(meta.issuer, meta.province)
 
-    def _signer(self, doc: Segmented, meta: Metadata) -> None:
+    def _signer(self, doc: Segmented, meta: DocumentRecord) -> None:
         closing = doc.closing_lines or doc.lines[-40:]
         auth_i = None
         for i, line in enumerate(closing):
@@ -323,7 +301,7 @@ class MetadataExtractor:
             return False
         return words[0] in self.language.surnames
 
-    def _recipients(self, doc: Segmented, meta: Metadata) -> None:
+    def _recipients(self, doc: Segmented, meta: DocumentRecord) -> None:
         lines = doc.closing_lines or doc.lines[doc.layout.body_start :]
         items: list[str] = []
         spans: list[tuple[int, int]] = []

@@ -342,9 +342,7 @@ class _Numbering:
             aid = an.get(_w("abstractNumId"))
             if aid is None:
                 continue
-            self.abstract[aid] = {
-                int(lvl.get(_w("ilvl"), "0")): self._level(lvl) for lvl in an.findall(_w("lvl"))
-            }
+            self.abstract[aid] = {int(lvl.get(_w("ilvl"), "0")): self._level(lvl) for lvl in an.findall(_w("lvl"))}
             link = an.find(_w("numStyleLink"))
             if link is not None and link.get(W_VAL):
                 self.abstract_style_link[aid] = link.get(W_VAL)
@@ -681,9 +679,7 @@ def _check_container(path: Path) -> None:
                     f"{path.name}: saved as Strict Open XML; save it again as a standard Word document",
                 )
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
-        raise PipelineError(
-            "corrupt", f"{path.name}: not a readable DOCX (damaged ZIP container: {exc})"
-        ) from exc
+        raise PipelineError("corrupt", f"{path.name}: not a readable DOCX (damaged ZIP container: {exc})") from exc
 
 
 def _part_element(part: Any) -> Any:
@@ -721,9 +717,7 @@ def _open(path: Path) -> tuple[Any, Any]:
     except etree.XMLSyntaxError as exc:
         raise PipelineError("corrupt", f"{path.name}: damaged document XML ({exc})") from exc
     except (KeyError, ValueError) as exc:
-        raise PipelineError(
-            "corrupt", f"{path.name}: a required part of the package is missing ({exc})"
-        ) from exc
+        raise PipelineError("corrupt", f"{path.name}: a required part of the package is missing ({exc})") from exc
 
 
 def read(path: Path) -> RawDocument:
@@ -750,9 +744,7 @@ def read(path: Path) -> RawDocument:
         footnotes = _related(part, _RT_FOOTNOTES)
         endnotes = _related(part, _RT_ENDNOTES)
     except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise PipelineError(
-            "corrupt", f"{path.name}: a damaged numbering, style or notes part ({exc})"
-        ) from exc
+        raise PipelineError("corrupt", f"{path.name}: a damaged numbering, style or notes part ({exc})") from exc
 
     reader = _Reader(numbering)
     reader.number_paragraphs(body)

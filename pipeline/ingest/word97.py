@@ -116,9 +116,7 @@ def _run(exe: str, args: list[str], path: Path) -> tuple[int, str, str]:
             "converter_missing", f"antiword could not be started ({exc}); {_INSTALL_HINT}"
         ) from exc
     err = "\n".join(
-        line
-        for line in proc.stderr.decode("utf-8", "replace").splitlines()
-        if line and not _NOISE.match(line)
+        line for line in proc.stderr.decode("utf-8", "replace").splitlines() if line and not _NOISE.match(line)
     )
     return proc.returncode, proc.stdout.decode("utf-8", "replace"), err
 

@@ -329,7 +329,15 @@ class ProvinceMatch(NamedTuple):
 
 _PROVINCE_TOP = {"provinces", "source", "note", "designators", "stop_phrases"}
 _PROVINCE_KEYS = {
-    "name", "kind", "aliases", "abbreviations", "status", "merged_into", "since", "until", "needs_designator",
+    "name",
+    "kind",
+    "aliases",
+    "abbreviations",
+    "status",
+    "merged_into",
+    "since",
+    "until",
+    "needs_designator",
     "note",
 }
 _KINDS = ("tỉnh", "thành phố")
@@ -416,9 +424,7 @@ class Provinces(_Gazetteer):
                 other = table.get(key)
                 if other is not None and other[0] != p.name:
                     mode = " without diacritics" if strip else ""
-                    raise GazetteerError(
-                        f"{self.source}: {form!r} names both {other[0]!r} and {p.name!r}{mode}"
-                    )
+                    raise GazetteerError(f"{self.source}: {form!r} names both {other[0]!r} and {p.name!r}{mode}")
                 table[key] = (p.name, key in needs or (other is not None and other[1]))
         return table
 
@@ -511,15 +517,13 @@ class Provinces(_Gazetteer):
         return tuple(p.name for p in self if p.status == "merged" and p.merged_into == canonical)
 
     def level_of(self, name: str) -> str:
-        """"tỉnh" or "thành phố", as it is written before the name."""
+        """ "tỉnh" or "thành phố", as it is written before the name."""
         p = self.get(name)
         if p is None:
             raise KeyError(name)
         return p.kind
 
-    def find(
-        self, text: str, *, ignore_diacritics: bool = False, strict_case: bool = True
-    ) -> list[ProvinceMatch]:
+    def find(self, text: str, *, ignore_diacritics: bool = False, strict_case: bool = True) -> list[ProvinceMatch]:
         """Provinces named in ``text``, in order, each as (canonical name, start, end) of the name.
 
         The longest name wins at each position. ``ignore_diacritics`` also finds ASCII or wrongly

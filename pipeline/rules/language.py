@@ -86,12 +86,15 @@ def _spans_boundary(left: str, right: str) -> bool:
 
     boundary = len(left)
     text = f"{left} {right}"
+    # The word across the break must end with the next line's first syllable: a chunk running on past it
+    # is the segmenter gluing a run of capitalised words together ("Tôn giáo Chỉ đạo"), not one word.
+    hi = boundary + 1 + len(right.split(" ")[0].rstrip(",.;:"))
     pos = 0
     for token in word_tokenize(text):
         at = text.find(token, pos)
         if at < 0:
             continue
         if at < boundary < at + len(token):
-            return True
+            return at + len(token) == hi
         pos = at + len(token)
     return False
