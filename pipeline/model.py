@@ -176,3 +176,115 @@ class PipelineError(Exception):
         self.error_type = error_type
         self.message = message
         self.stage = stage
+
+
+# -- records of the extractors ------------------------------------------------------------------------
+# Each extractor returns a list of one of these for one document; the runner fills ``doc_id``. Their
+# field order is the column order of their table (pipeline.tables), so a new field is a new column.
+
+
+@dataclass
+class Citation:
+    """One mention of a numbered (or reliably named) document that a plan cites.
+
+    ``cited_number`` is the number as written, normalized ("173-KH/TU", "189/KH-UBND"); ``number_seq``,
+    ``number_type_code`` and ``number_issuer_code`` are its parts as read by the number grammar, and
+    ``number_style`` says which convention it follows (party "173-KH/TU", state "189/KH-UBND", legal
+    "163/2024/QH15"). ``citation_key`` is shared by every mention of the same document in the plan;
+    ``via`` is the key of the citation whose basis this one is in a nested chain. ``flags`` lists problems
+    found and left as written (``malformed_number``, ``impossible_date``), ``;``-separated.
+    """
+
+    doc_id: str = ""
+    cited_type: str = ""
+    cited_number: str = ""
+    cited_date: str = ""
+    cited_issuer: str = ""
+    cited_subject: str = ""
+    relation: str = ""
+    char_start: int = 0
+    char_end: int = 0
+    citation_key: str = ""
+    via: str = ""
+    number_seq: str = ""
+    number_type_code: str = ""
+    number_issuer_code: str = ""
+    number_style: str = ""
+    cited_date_text: str = ""
+    cited_issuer_as_written: str = ""
+    section_id: str = ""
+    location: str = ""
+    flags: str = ""
+
+
+@dataclass
+class Phase:
+    """A period into which a plan divides its work, or the plan's own implementation period.
+
+    Dates are ISO; ``*_grain`` is day, month, quarter or year (how precisely the text gave the boundary);
+    ``*_inferred`` is true when the date is derived (the issue date for "từ nay", a known event's date).
+    ``parent_phase`` is the ``phase_no`` of the enclosing phase for sub-phases, empty for top-level ones.
+    """
+
+    doc_id: str = ""
+    phase_no: int = 0
+    parent_phase: str = ""
+    label: str = ""
+    start_date: str = ""
+    end_date: str = ""
+    start_text: str = ""
+    end_text: str = ""
+    start_event: str = ""
+    end_event: str = ""
+    start_inferred: bool = False
+    end_inferred: bool = False
+    char_start: int = 0
+    char_end: int = 0
+    start_grain: str = ""
+    end_grain: str = ""
+    section_id: str = ""
+
+
+@dataclass
+class Deadline:
+    """A deadline or recurrence stated for a task ("báo cáo ... trước ngày 30/11", "hằng năm")."""
+
+    doc_id: str = ""
+    text: str = ""
+    date: str = ""
+    recurrence: str = ""
+    unit: str = ""
+    char_start: int = 0
+    char_end: int = 0
+    section_id: str = ""
+
+
+@dataclass
+class Unit:
+    """A unit given responsibilities in the implementation section (or a lead unit of an annexed task
+    table). A list of units in one item gives one row for the item and one per member (``member_of`` is
+    then the item's unit as written)."""
+
+    doc_id: str = ""
+    unit: str = ""
+    unit_canonical: str = ""
+    role: str = ""
+    tasks: str = ""
+    section_id: str = ""
+    char_start: int = 0
+    char_end: int = 0
+    reports_to: str = ""
+    member_of: str = ""
+
+
+@dataclass
+class Mention:
+    """An organization named anywhere else in a plan; ``source`` is ``rule`` or ``ner``."""
+
+    doc_id: str = ""
+    unit: str = ""
+    unit_canonical: str = ""
+    section_id: str = ""
+    char_start: int = 0
+    char_end: int = 0
+    source: str = ""

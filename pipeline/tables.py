@@ -13,9 +13,18 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
+
+from pipeline.model import Citation, Deadline, Mention, Phase, Unit
+
+
+def _columns(record: type) -> list[str]:
+    """The columns of a record's table: its fields, in order (one source of truth for both)."""
+    return [f.name for f in fields(record)]
+
 
 COLUMNS: dict[str, list[str]] = {
     "documents": [
@@ -60,34 +69,11 @@ COLUMNS: dict[str, list[str]] = {
         "anomaly",
         "page",
     ],
-    "citations": [
-        "doc_id",
-        "cited_type",
-        "cited_number",
-        "cited_date",
-        "cited_issuer",
-        "cited_subject",
-        "relation",
-        "char_start",
-        "char_end",
-    ],
-    "phases": [
-        "doc_id",
-        "phase_no",
-        "parent_phase",
-        "label",
-        "start_date",
-        "end_date",
-        "start_text",
-        "end_text",
-        "start_event",
-        "end_event",
-        "start_inferred",
-        "end_inferred",
-        "char_start",
-        "char_end",
-    ],
-    "units": ["doc_id", "unit", "unit_canonical", "role", "tasks", "section_id", "char_start", "char_end"],
+    "citations": _columns(Citation),
+    "phases": _columns(Phase),
+    "deadlines": _columns(Deadline),
+    "units": _columns(Unit),
+    "mentions": _columns(Mention),
     "fields": ["doc_id", "field", "value", "raw", "char_start", "char_end", "page"],
     "pages": ["doc_id", "page", "char_start", "char_end", "method"],
     "errors": ["source_path", "stage", "error_type", "message"],
@@ -105,13 +91,17 @@ INTEGER_COLUMNS = {
     "chars",
     "phase_no",
 }
+#: Boolean columns (written as True/False).
+BOOLEAN_COLUMNS = {"start_inferred", "end_inferred"}
 
 TABLE_DESCRIPTIONS = {
     "documents": "One row per plan: who issued it, its number, date, place, title and signer.",
     "sections": "The section tree of each plan: numbered headings and bullets with their spans.",
-    "citations": "Documents each plan cites (filled by the citations extractor).",
-    "phases": "The periods into which each plan divides its work (filled by the phases extractor).",
-    "units": "Units given responsibilities in the implementation section (filled by the units extractor).",
+    "citations": "Documents each plan cites: type, number, date, issuer, subject, relation (basis/reference).",
+    "phases": "The periods into which each plan divides its work, with their date ranges.",
+    "deadlines": "Deadlines and recurrences stated for tasks elsewhere in each plan.",
+    "units": "Units given responsibilities in the implementation section, with role and tasks.",
+    "mentions": "Organizations named anywhere else in each plan.",
     "fields": "Provenance of every documents value: where in the text it was read.",
     "pages": "Where each page starts and ends in the normalized text, and how its text was obtained.",
     "errors": "One row per input that could not be processed, with the stage and the reason.",
@@ -125,6 +115,8 @@ def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     for col in columns:
         if col in INTEGER_COLUMNS:
             df[col] = pd.array(df[col], dtype="Int64")
+        elif col in BOOLEAN_COLUMNS:
+            df[col] = pd.array(df[col], dtype="boolean")
         else:
             df[col] = df[col].astype("string").fillna("")
     return df
