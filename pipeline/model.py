@@ -36,7 +36,9 @@ class RawDocument:
     ``page_starts[i]`` is the offset in ``text`` where page ``i + 1`` begins (``[0]`` for formats without
     pages). ``notes`` record what the reader did to the bytes that a user may need to know (an encoding
     detected, a legacy font encoding converted, a converter used); ``warnings`` record what it could not do
-    (a page with no text layer).
+    (a page with no text layer). ``page_methods[i]`` says how page ``i + 1``'s text was obtained ("text"
+    or "ocr"; empty means every page is "text") and ``page_confidence[i]`` is the OCR engine's mean word
+    confidence for it (0-100, None for text pages).
     """
 
     text: str
@@ -45,6 +47,8 @@ class RawDocument:
     encoding: str = ""
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    page_methods: list[str] = field(default_factory=list)
+    page_confidence: list[float | None] = field(default_factory=list)
 
 
 @dataclass

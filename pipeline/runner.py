@@ -11,9 +11,11 @@ import time
 import traceback
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from pipeline.extractors import TABLE_EXTRACTORS, finder
 from pipeline.extractors.metadata import MetadataExtractor
 from pipeline.ingest import read
 from pipeline.ingest.vietnamese import check_vietnamese
@@ -34,6 +36,9 @@ class DocResult:
     text: str
     sections: list[Section] = field(default_factory=list)
     page_starts: list[int] = field(default_factory=lambda: [0])
+    records: dict[str, list[Any]] = field(default_factory=dict)
+    page_methods: list[str] = field(default_factory=list)
+    page_confidence: list[float | None] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +86,12 @@ def process(path: Path, doc_id: str, extractor: MetadataExtractor | None = None)
         seg = segment(norm)
         stage = "extract"
         meta = (extractor or MetadataExtractor()).find(seg)
+        records: dict[str, list[Any]] = {}
+        for table in TABLE_EXTRACTORS:
+            find = finder(table)
+            if find is not None:
+                stage = f"extract:{table}"
+                records[table] = find(seg, meta)
     except PipelineError as exc:
         if exc.stage == "ingest" and stage != "ingest":
             exc.stage = stage
@@ -105,7 +116,18 @@ def process(path: Path, doc_id: str, extractor: MetadataExtractor | None = None)
         chars=len(norm.text),
         numbering_anomalies="; ".join(seg.anomalies),
     )
-    return DocResult(document=record, text=norm.text, sections=seg.sections, page_starts=norm.page_starts)
+    for rows in records.values():
+        for row in rows:
+            row.doc_id = doc_id
+    return DocResult(
+        document=record,
+        text=norm.text,
+        sections=seg.sections,
+        page_starts=norm.page_starts,
+        records=records,
+        page_methods=raw.page_methods,
+        page_confidence=raw.page_confidence,
+    )
 
 
 def _doc_ids(files: list[Path]) -> list[str]:
@@ -167,17 +189,17 @@ def to_frames(results: list[DocResult], errors: list[ExtractionError]) -> dict[s
                     "page": i + 1,
                     "char_start": start,
                     "char_end": end,
-                    "method": "text",
+                    "method": r.page_methods[i] if i < len(r.page_methods) else "text",
+                    "ocr_confidence": r.page_confidence[i] if i < len(r.page_confidence) else None,
                 }
             )
     return {
         "documents": frame("documents", docs),
         "sections": frame("sections", sections),
-        "citations": frame("citations", []),
-        "phases": frame("phases", []),
-        "deadlines": frame("deadlines", []),
-        "units": frame("units", []),
-        "mentions": frame("mentions", []),
+        **{
+            table: frame(table, [asdict(row) for r in results for row in r.records.get(table, [])])
+            for table in TABLE_EXTRACTORS
+        },
         "fields": frame("fields", fields),
         "pages": frame("pages", pages),
         "errors": frame("errors", [asdict(e) for e in errors]),

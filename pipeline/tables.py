@@ -75,7 +75,7 @@ COLUMNS: dict[str, list[str]] = {
     "units": _columns(Unit),
     "mentions": _columns(Mention),
     "fields": ["doc_id", "field", "value", "raw", "char_start", "char_end", "page"],
-    "pages": ["doc_id", "page", "char_start", "char_end", "method"],
+    "pages": ["doc_id", "page", "char_start", "char_end", "method", "ocr_confidence"],
     "errors": ["source_path", "stage", "error_type", "message"],
 }
 
@@ -91,6 +91,8 @@ INTEGER_COLUMNS = {
     "chars",
     "phase_no",
 }
+#: Real-valued columns.
+FLOAT_COLUMNS = {"ocr_confidence"}
 #: Boolean columns (written as True/False).
 BOOLEAN_COLUMNS = {"start_inferred", "end_inferred"}
 
@@ -115,6 +117,8 @@ def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     for col in columns:
         if col in INTEGER_COLUMNS:
             df[col] = pd.array(df[col], dtype="Int64")
+        elif col in FLOAT_COLUMNS:
+            df[col] = pd.array(df[col], dtype="Float64")
         elif col in BOOLEAN_COLUMNS:
             df[col] = pd.array(df[col], dtype="boolean")
         else:
