@@ -46,12 +46,11 @@ class RunSummary:
     done: int
     failed: int
     seconds: float
-    out_dir: Path
+    out_dir: Path | None
 
     def __str__(self) -> str:
-        return (
-            f"{self.done} document(s) done, {self.failed} failed, {self.seconds:.1f} s; tables in {self.out_dir}"
-        )
+        where = f"; tables in {self.out_dir}" if self.out_dir is not None else ""
+        return f"{self.done} document(s) done, {self.failed} failed, {self.seconds:.1f} s{where}"
 
 
 def discover(inputs: list[str | Path]) -> tuple[list[Path], list[ExtractionError]]:
@@ -207,16 +206,17 @@ def to_frames(results: list[DocResult], errors: list[ExtractionError]) -> dict[s
 
 
 def run(
-    inputs: list[str | Path], out_dir: str | Path, progress: bool = True
+    inputs: list[str | Path], out_dir: str | Path | None, progress: bool = True
 ) -> tuple[RunSummary, dict[str, pd.DataFrame]]:
-    """Process every input and write the tables into ``out_dir``."""
+    """Process every input and return the tables; write them (and the texts) into ``out_dir`` unless None."""
     from tqdm import tqdm
 
     started = time.perf_counter()
-    out = Path(out_dir)
+    out = Path(out_dir) if out_dir is not None else None
     files, errors = discover(inputs)
-    out_resolved = out.resolve()
-    files = [f for f in files if out_resolved not in f.resolve().parents]
+    if out is not None:  # never read a previous run's texts back in as plans
+        out_resolved = out.resolve()
+        files = [f for f in files if out_resolved not in f.resolve().parents]
     extractor = MetadataExtractor()
     results: list[DocResult] = []
     bar = tqdm(
@@ -233,9 +233,11 @@ def run(
         except PipelineError as exc:
             errors.append(ExtractionError(str(path), exc.stage, exc.error_type, exc.message))
             continue
-        write_text(out / result.document.text_path, result.text)
+        if out is not None:
+            write_text(out / result.document.text_path, result.text)
         results.append(result)
     frames = to_frames(results, errors)
-    write_tables(frames, out)
+    if out is not None:
+        write_tables(frames, out)
     summary = RunSummary(len(results), len(errors), time.perf_counter() - started, out)
     return summary, frames

@@ -123,3 +123,23 @@ def test_seed_scores_meet_the_foundation_targets(tmp_path: Path) -> None:
     assert scores["documents.accuracy"] >= 0.90
     assert scores["sections.f1"] >= 0.95
     assert scores["sections.category_accuracy"] >= 0.90
+
+
+def test_python_api_extract_and_load_give_the_written_tables(batch: tuple[Path, Path]) -> None:
+    import pipeline
+
+    src, out = batch
+    frames = pipeline.extract(src)
+    loaded = pipeline.load(out)
+    assert set(frames) == set(loaded)
+    for name, df in frames.items():
+        assert list(df.columns) == list(loaded[name].columns), name
+        assert len(df) == len(loaded[name]), name
+    assert sorted(frames["documents"].doc_id) == sorted(loaded["documents"].doc_id)
+
+
+def test_load_refuses_a_folder_that_is_not_an_output(tmp_path: Path) -> None:
+    import pipeline
+
+    with pytest.raises(FileNotFoundError, match="no documents table"):
+        pipeline.load(tmp_path)
