@@ -706,7 +706,7 @@ def test_old_portal_laid_out_in_one_table(tmp_path: Path) -> None:
 
 def test_word_page_in_legacy_tcvn3_font_is_converted(tmp_path: Path) -> None:
     """An old ".VnTime" document saved as a web page: its letters are TCVN3 glyphs in windows-1252."""
-    from pipeline.ingest.plaintext import legacy_encodings
+    from pipeline.ingest.legacy_fonts import legacy_encodings
 
     tcvn3 = next(enc for enc in legacy_encodings() if "TCVN3" in enc.name)
     _, body, _ = _article_parts()

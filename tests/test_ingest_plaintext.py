@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import plaintext
+from pipeline.ingest import legacy_fonts, plaintext
 from pipeline.ingest import read as read_any
 from pipeline.model import PipelineError
 
@@ -27,7 +27,7 @@ SEED = SEEDS / "002_6f632e44ce525a9e.txt"
 FIXTURE = ROOT / "tests" / "fixtures" / "tcvn3_sample.txt"
 DATA = ROOT / "pipeline" / "rules" / "data"
 
-TCVN3, VNI = plaintext.legacy_encodings()
+TCVN3, VNI = legacy_fonts.legacy_encodings()
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 #: What tests/fixtures/tcvn3_sample.txt says (it is stored as TCVN3 bytes with Windows line endings).
@@ -143,7 +143,7 @@ def test_tcvn3_capitals_come_back_from_context(original: str) -> None:
     """TCVN3 has no codes for capitals with tone marks; the all-capitals headings must still come back."""
     encoded = TCVN3.encode(original)
     assert "KÕ HO¹CH" in encoded  # "KẾ HOẠCH" with lower-case codes, as a .VnTimeH font shows it
-    converted, name = plaintext.convert_legacy(encoded)
+    converted, name = legacy_fonts.convert_legacy(encoded)
     assert name == "TCVN3 (ABC)"
     for heading in ("KẾ HOẠCH", "I. MỤC ĐÍCH, YÊU CẦU", "III. TỔ CHỨC THỰC HIỆN", "CHỦ TỊCH"):
         assert heading in converted
@@ -172,15 +172,15 @@ def test_whole_alphabet_round_trips() -> None:
     assert len(VOWELS) == 72 and upper != lower
 
     for text in (lower, upper, f"{lower}\n{upper}"):
-        converted, name = plaintext.convert_legacy(VNI.encode(text))
+        converted, name = legacy_fonts.convert_legacy(VNI.encode(text))
         assert (converted, name) == (text, "VNI Windows")
 
-    converted, name = plaintext.convert_legacy(TCVN3.encode(lower))
+    converted, name = legacy_fonts.convert_legacy(TCVN3.encode(lower))
     assert (converted, name) == (lower, "TCVN3 (ABC)")
     # TCVN3 writes capitals with tone marks with the lower-case code; inside capitals words ("TẤN") they
     # are restored, and Ă Â Ê Ô Ơ Ư Đ have codes of their own.
     caps_words = " ".join(f"T{v.upper()}N" for v in VOWELS) + " ĐĂ ĐÂ ĐÊ ĐÔ ĐƠ ĐƯ"
-    converted, name = plaintext.convert_legacy(TCVN3.encode(caps_words))
+    converted, name = legacy_fonts.convert_legacy(TCVN3.encode(caps_words))
     assert (converted, name) == (caps_words, "TCVN3 (ABC)")
 
 
@@ -214,7 +214,7 @@ def test_tables_are_complete_and_one_to_one() -> None:
     ],
 )
 def test_known_legacy_strings(legacy: str, expected: str, name: str) -> None:
-    assert plaintext.convert_legacy(legacy) == (expected, name)
+    assert legacy_fonts.convert_legacy(legacy) == (expected, name)
 
 
 def test_committed_tcvn3_fixture(tmp_path: Path) -> None:
@@ -235,7 +235,7 @@ def test_committed_tcvn3_fixture(tmp_path: Path) -> None:
 def test_unicode_text_with_stray_latin1_symbols_is_left_alone() -> None:
     """A few ©, «», §, ·, ½ in real Unicode Vietnamese are TCVN3 codes too, but must not set it off."""
     text = "Kế hoạch © 2024 «Phát triển» ® § 5 · ½ mục tiêu của tỉnh, các huyện và xã.\n" * 5
-    assert plaintext.convert_legacy(text) == (text, None)
+    assert legacy_fonts.convert_legacy(text) == (text, None)
     decoded, encoding, notes = plaintext.decode_bytes(text.encode("utf-8"))
     assert (decoded, encoding, notes) == (text, "utf-8", [])
 

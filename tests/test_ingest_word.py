@@ -26,7 +26,6 @@ from docx.oxml.ns import qn
 
 from pipeline.ingest import read as ingest_read
 from pipeline.ingest import word, word97
-from pipeline.ingest.word import Cell, is_layout_table, render_table
 from pipeline.model import PipelineError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,6 +87,18 @@ def _seed() -> tuple[list[str], list[str], list[str], list[str]]:
     return header[: number + 1], header[number + 1 :], lines[start:end], [x for x in lines[end:] if x]
 
 
+def _add_numbering(doc: docx.document.Document, xml: str) -> None:
+    """Add the list definitions of a ``w:numbering`` fragment to the document's numbering part (abstract
+    definitions must precede every ``w:num``)."""
+    numbering = doc.part.numbering_part.element
+    new = parse_xml(xml)
+    first_num = numbering.find(qn("w:num"))
+    for el in new.findall(qn("w:abstractNum")):
+        first_num.addprevious(el)
+    for el in new.findall(qn("w:num")):
+        numbering.append(el)
+
+
 def _numbered(doc: docx.document.Document, text: str, num_id: int, ilvl: int) -> None:
     p = doc.add_paragraph(text)
     ppr = p._p.get_or_add_pPr()
@@ -137,13 +148,7 @@ def _add_schedule(doc: docx.document.Document, rows: list[tuple[str, str, str]],
 def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     left, right, body, recipients = _seed()
     doc = docx.Document()
-    numbering = doc.part.numbering_part.element
-    new = parse_xml(NUMBERING_XML)
-    first_num = numbering.find(qn("w:num"))
-    for el in new.findall(qn("w:abstractNum")):
-        first_num.addprevious(el)
-    for el in new.findall(qn("w:num")):
-        numbering.append(el)
+    _add_numbering(doc, NUMBERING_XML)
     footnotes = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, FOOTNOTES_XML.encode(), doc.part.package)
     doc.part.relate_to(footnotes, RT.FOOTNOTES)
 
@@ -259,7 +264,6 @@ def test_dispatch_through_sniffing(seed_docx: Path, seed_text: str) -> None:
 def test_style_numbering_start_restart_and_override(tmp_path: Path) -> None:
     """Numbering that comes from paragraph styles, start values, lvlRestart=0 and startOverride."""
     doc = docx.Document()
-    numbering = doc.part.numbering_part.element
     xml = f"""<w:numbering {W_NS}>
       <w:abstractNum w:abstractNumId="80">
         <w:lvl w:ilvl="0"><w:start w:val="3"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
@@ -270,12 +274,7 @@ def test_style_numbering_start_restart_and_override(tmp_path: Path) -> None:
       <w:num w:numId="81"><w:abstractNumId w:val="80"/>
         <w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
     </w:numbering>"""
-    new = parse_xml(xml)
-    first_num = numbering.find(qn("w:num"))
-    for el in new.findall(qn("w:abstractNum")):
-        first_num.addprevious(el)
-    for el in new.findall(qn("w:num")):
-        numbering.append(el)
+    _add_numbering(doc, xml)
     doc.add_paragraph("Mục đích", style="List Number")
     doc.add_paragraph("Yêu cầu", style="List Number")
     doc.add_paragraph("Tuyên truyền trên báo chí", style="List Bullet")
@@ -367,52 +366,6 @@ Công tác tham mưu, triển khai thực hiện
 
 
 # --------------------------------------------------------------------------------------------------
-# Layout rules
-# --------------------------------------------------------------------------------------------------
-
-
-def test_layout_rule_by_shape_not_position() -> None:
-    # Plan 03's closing table: 2 rows, recipients left, signer right -> column by column.
-    closing = [
-        [Cell(0, ["Nơi nhận:"]), Cell(1, ["KT. CHỦ TỊCH"])],
-        [
-            Cell(0, ["- Chủ tịch, PCT. UBND tỉnh (Đ/c Phúc);", "- Lưu: VT, NC.Châu"]),
-            Cell(1, ["PHÓ CHỦ TỊCH"]),
-        ],
-    ]
-    assert is_layout_table(closing)
-    assert render_table(closing) == [
-        "Nơi nhận:",
-        "- Chủ tịch, PCT. UBND tỉnh (Đ/c Phúc);",
-        "- Lưu: VT, NC.Châu",
-        "",
-        "KT. CHỦ TỊCH",
-        "PHÓ CHỦ TỊCH",
-    ]
-    # one recipient per row and an empty spacer column: still layout, thanks to "Nơi nhận"
-    many = [
-        [Cell(0, [f"- Đơn vị {i};"]), Cell(1, [""]), Cell(2, ["CHỦ TỊCH" if i == 0 else ""])] for i in range(8)
-    ]
-    many[0][0].lines = ["Nơi nhận:"]
-    assert is_layout_table(many)
-    # a two-column table that starts with "STT" is data, even when short
-    short = [[Cell(0, ["STT"]), Cell(1, ["Nội dung"])], [Cell(0, ["1"]), Cell(1, ["Tập huấn"])]]
-    assert render_table(short) == ["STT | Nội dung", "1 | Tập huấn"]
-    # a long two-column table without a header/signature phrase is data
-    long = [[Cell(0, [str(i)]), Cell(1, [f"Xã {i}"])] for i in range(1, 7)]
-    assert not is_layout_table(long)
-
-
-def test_padded_recipients_are_split() -> None:
-    cell = Cell(0, ["Nơi nhận:", "- V01, C04 - Bộ Công an;                  - Thường trực Tỉnh ủy;"])
-    assert render_table([[cell, Cell(1, ["KT. CHỦ TỊCH"])]])[:3] == [
-        "Nơi nhận:",
-        "- V01, C04 - Bộ Công an;",
-        "- Thường trực Tỉnh ủy;",
-    ]
-
-
-# --------------------------------------------------------------------------------------------------
 # The real files (not in the repository)
 # --------------------------------------------------------------------------------------------------
 
@@ -441,18 +394,27 @@ def _header_order(lines: list[str], place: str) -> None:
     assert organ < number < motto < date < lines.index("KẾ HOẠCH")
 
 
+def _has_headings(lines: list[str], *headings: str) -> None:
+    for heading in headings:
+        assert heading in lines
+
+
+def _closing_block(lines: list[str], first_recipients: list[str], signer: str) -> None:
+    """The first recipients right after "Nơi nhận:", and the signature block last, after a blank line."""
+    start = lines.index("Nơi nhận:")
+    assert lines[start + 1 : start + 1 + len(first_recipients)] == first_recipients
+    assert lines[-4:] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", signer]
+
+
 def test_real_01_header_tables_and_signature() -> None:
     doc = ingest_read(_real("01"))
     lines = _lines(doc.text)
     assert doc.format == "docx"
     _header_order(lines, "Lâm Đồng")
     assert lines[lines.index("KẾ HOẠCH") + 1] == "Tuyên truyền Cải cách hành chính năm 2026"
-    for heading in (
-        "I. MỤC ĐÍCH, YÊU CẦU",
-        "II. ĐỐI TƯỢNG, NỘI DUNG VÀ HÌNH THỨC TUYÊN TRUYỀN",
-        "IV. TỔ CHỨC THỰC HIỆN",
-    ):
-        assert heading in lines
+    _has_headings(
+        lines, "I. MỤC ĐÍCH, YÊU CẦU", "II. ĐỐI TƯỢNG, NỘI DUNG VÀ HÌNH THỨC TUYÊN TRUYỀN", "IV. TỔ CHỨC THỰC HIỆN"
+    )
     assert "TT | Nội dung | Trách nhiệm thực hiện | Thời gian (Năm 2026)" in lines
     assert any(x.startswith("11 | Giải đáp") and x.endswith("ngày 11 tháng 12") for x in lines)
     recipients = lines.index("Nơi nhận:")
@@ -465,13 +427,13 @@ def test_real_03_signature_mid_document_and_annex() -> None:
     lines = _lines(word.read(_real("03")).text)
     _header_order(lines, "Lâm Đồng")
     assert any("Kế hoạch số 9669/KH-UBND ngày 24/12/2025" in x for x in lines)
-    for heading in (
+    _has_headings(
+        lines,
         "I. MỤC ĐÍCH, YÊU CẦU",
         "V. TỔ CHỨC THỰC HIỆN",
         "VI. KINH PHÍ",
         "VIII. ĐÁNH GIÁ CHUNG, KIẾN NGHỊ, ĐỀ XUẤT",
-    ):
-        assert heading in lines
+    )
     start = lines.index("Nơi nhận:")
     end = lines.index("", start)
     assert len(lines[start + 1 : end]) == 5
@@ -487,15 +449,10 @@ def test_real_03_signature_mid_document_and_annex() -> None:
 def test_real_05_line_breaks_in_recipients() -> None:
     lines = _lines(word.read(_real("05")).text)
     _header_order(lines, "Lâm Đồng")
-    for heading in (
-        "I. MỤC ĐÍCH, YÊU CẦU",
-        "II. CHỈ TIÊU CHỦ YẾU THỰC HIỆN ĐẾN NĂM 2030",
-        "IV. TỔ CHỨC THỰC HIỆN",
-    ):
-        assert heading in lines
-    start = lines.index("Nơi nhận:")
-    assert lines[start + 1 : start + 3] == ["- Thường trực Tỉnh ủy;", "- Thường trực HĐND tỉnh;"]
-    assert lines[-4:] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", "Nguyễn Minh"]
+    _has_headings(
+        lines, "I. MỤC ĐÍCH, YÊU CẦU", "II. CHỈ TIÊU CHỦ YẾU THỰC HIỆN ĐẾN NĂM 2030", "IV. TỔ CHỨC THỰC HIỆN"
+    )
+    _closing_block(lines, ["- Thường trực Tỉnh ủy;", "- Thường trực HĐND tỉnh;"], "Nguyễn Minh")
 
 
 def test_real_07_doc_same_shape_as_docx() -> None:
@@ -507,15 +464,10 @@ def test_real_07_doc_same_shape_as_docx() -> None:
     lines = _lines(doc.text)
     _header_order(lines, "Lâm Đồng")
     assert "Độc lập – Tự do – Hạnh phúc" in lines
-    for heading in (
-        "I. MỤC ĐÍCH, YÊU CẦU",
-        "III. GIẢI PHÁP THỰC HIỆN VÀ PHÂN CÔNG NHIỆM VỤ",
-        "1.1. Các sở, ban, ngành",
-    ):
-        assert heading in lines
-    start = lines.index("Nơi nhận:")
-    assert lines[start + 1 : start + 3] == ["- V01, C04 - Bộ Công an;", "- Thường trực Tỉnh ủy;"]
-    assert lines[-4:] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", "Nguyễn Minh"]
+    _has_headings(
+        lines, "I. MỤC ĐÍCH, YÊU CẦU", "III. GIẢI PHÁP THỰC HIỆN VÀ PHÂN CÔNG NHIỆM VỤ", "1.1. Các sở, ban, ngành"
+    )
+    _closing_block(lines, ["- V01, C04 - Bộ Công an;", "- Thường trực Tỉnh ủy;"], "Nguyễn Minh")
     # the file stores some diacritics decomposed; the reader gives NFC only
     assert not re.search("[\u0300-\u036f]", doc.text)
     assert "decomposed diacritics normalized to NFC" in doc.notes

@@ -32,10 +32,14 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from pipeline.ingest.sniff import MAX_BYTES
+from pipeline.ingest.file_bytes import read_limited
+from pipeline.ingest.legacy_fonts import convert_legacy
+from pipeline.ingest.plaintext import decode_windows_1252
+from pipeline.ingest.table_layout import Cell, render_table
+from pipeline.ingest.vietnamese import count_vietnamese_only
 from pipeline.model import PipelineError, RawDocument
 
-__all__ = ["decode_html_bytes", "fragment_to_text", "from_string", "read", "read_limited", "table_shape"]
+__all__ = ["decode_html_bytes", "fragment_to_text", "from_string", "read"]
 
 #: How far into the file a charset declaration is looked for. Word writes it in the first kilobyte, but
 #: some portals put long inline scripts before the meta tag.
@@ -48,10 +52,6 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: Labels that browsers (WHATWG Encoding standard) read as windows-1252: a page that says latin-1 or ascii
 #: is decoded as windows-1252, as browsers do, so that its curly quotes and dashes survive.
 _WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819"}
-
-#: windows-1252 as browsers decode it: the five bytes Python's cp1252 codec leaves undefined map to the C1
-#: control of the same value instead of failing the whole page.
-_CP1252_TABLE = {i: bytes([i]).decode("cp1252", errors="ignore") or chr(i) for i in range(0x80, 0xA0)}
 
 #: A page is still read as UTF-8 with at most one undecodable byte per this many bytes.
 _MAX_BAD_UTF8_RATIO = 2000
@@ -118,15 +118,11 @@ _LINK_BLOCK_TAGS = frozenset(["td", "th", "div", "ul", "ol", "table", "section",
 _LINK_BLOCK_MIN_LINKS = 3
 _LINK_DENSITY = 0.6
 
-#: Layout tables (document header, signature block) have at most this many non-empty columns and rows.
-_LAYOUT_MAX_COLUMNS = 2
-_LAYOUT_MAX_ROWS = 4
-#: A layout cell with little text is written tight (one line per paragraph, no blank lines between).
+#: A table cell with little text is written tight (one line per paragraph, no blank lines between): in a
+#: header or signature table, Word's paragraph spacing is not a paragraph break.
 _TIGHT_CELL_CHARS = 1500
 #: A cell this long holding most of a table's text is the content column of a page laid out in a table.
 _FRAME_CELL_CHARS = 1000
-#: A first-column cell like these marks a numbered data table, never a layout table.
-_ROW_NUMBER = re.compile(r"^(STT|TT|Số\s*TT|[0-9]{1,3}[.)]?|[IVXLC]{1,6}[.)]?|[a-zđ][.)])$", re.IGNORECASE)
 
 #: Footnote and endnote bodies as Word writes them (``<div id=ftn1>`` in a ``mso-element:footnote-list``
 #: block, back-links to ``#_ftnref1``) and as markdown/CMS renderers write them (``class="footnotes"``).
@@ -146,24 +142,6 @@ def read(path: Path) -> RawDocument:
     data = read_limited(path)
     text, encoding, notes = decode_html_bytes(data, path.name)
     return from_string(text, name=path.name, encoding=encoding, notes=notes, raw=data)
-
-
-def read_limited(path: Path) -> bytes:
-    """The file's bytes, refusing a missing, unreadable or oversized file with a PipelineError.
-
-    The dispatcher checks size too, but a reader may be called directly (tests, tools).
-    """
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise PipelineError(
-                "too_large", f"{path.name}: {size / 2**20:.0f} MiB is over the {MAX_BYTES // 2**20} MiB limit"
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise PipelineError("missing", f"{path}: no such file") from None
-    except OSError as exc:
-        raise PipelineError("corrupt", f"{path.name}: the file could not be read ({exc.strerror})") from None
 
 
 def decode_html_bytes(data: bytes, name: str = "page") -> tuple[str, str, list[str]]:
@@ -246,9 +224,7 @@ def _guess_single_byte(data: bytes, name: str, notes: list[str]) -> tuple[str, s
     best = from_bytes(data).best()
     if best is not None and best.encoding is not None:
         readings.append((unicodedata.normalize("NFC", str(best)), best.encoding))
-    scored = [
-        (_junk_score(text), -len(_VIETNAMESE_SPECIFIC.findall(text)), text, codec) for text, codec in readings
-    ]
+    scored = [(_junk_score(text), -count_vietnamese_only(text), text, codec) for text, codec in readings]
     if scored:
         junk, _, text, codec = min(scored, key=lambda c: (c[0], c[1]))
         if junk <= _MAX_JUNK_SHARE * len(text):
@@ -259,7 +235,6 @@ def _guess_single_byte(data: bytes, name: str, notes: list[str]) -> tuple[str, s
 
 #: A reading with more than this share of characters Vietnamese text never has is no reading at all.
 _MAX_JUNK_SHARE = 0.02
-_VIETNAMESE_SPECIFIC = re.compile(r"[\u1ea0-\u1ef9ăĂđĐơƠưƯ]")
 _JUNK = re.compile(
     r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u0300-\u036f\u1e00-\u1e9f¤¦¨ª¯²³¸¹º¼½¾¿ÅÆÇËÎÏÐÑÖ×ØÛÜÞßåæçëîïðñö÷øûüþÿ]"
 )
@@ -306,7 +281,8 @@ def from_string(
     text = _tidy(text)
     if not text:
         raise PipelineError("no_text", f"{name}: the page has no text")
-    text, legacy = _convert_legacy(text)
+    # Old ".VnTime" documents saved as web pages keep their TCVN3/VNI font codes.
+    text, legacy = convert_legacy(text)
     if legacy:
         encoding = f"{encoding}+{legacy}" if encoding else legacy
         notes.append(f"converted from the {legacy} font encoding to Unicode")
@@ -360,7 +336,7 @@ def _decode_as(data: bytes, codec: str) -> str | None:
         return data.decode(codec)
     except UnicodeDecodeError:
         if codec == "cp1252":
-            return data.decode("latin-1").translate(_CP1252_TABLE)
+            return decode_windows_1252(data)  # as browsers do: the undefined bytes do not fail the page
         return None
 
 
@@ -619,10 +595,14 @@ class _Writer:
             self.pending = max(self.pending, 1 if self.tight else 2) if self.lines else self.pending
 
     def add_lines(self, lines: Iterable[str], strength: int) -> None:
+        """Whole lines as a block of separator ``strength``; "" in ``lines`` stands for a blank line."""
         self.flush(strength)
         for line in lines:
-            self.buf.append(line)
-            self.flush(1)
+            if line:
+                self.buf.append(line)
+                self.flush(1)
+            else:
+                self.pending = max(self.pending, 2)
         self.pending = max(self.pending, strength)
 
     def result(self) -> str:
@@ -720,25 +700,9 @@ def _table_rows(table: etree._Element) -> list[list[etree._Element]]:
     return rows
 
 
-def table_shape(texts: list[list[str]], max_rows: int = _LAYOUT_MAX_ROWS) -> tuple[list[int], list[int], bool]:
-    """Which columns and rows of a table hold text, and whether it is a layout table.
-
-    ``texts[i][j]`` is the text of cell ``j`` of row ``i`` (rows may be ragged). A layout table (the header
-    or signature block of an official document) has at most two non-empty columns and ``max_rows``
-    non-empty rows, and its first column is not a run of row numbers ("STT", "1", "2", ...), which would
-    make it a small data table. Shared with the Markdown reader, whose header tables look the same.
-    """
-    width = max((len(row) for row in texts), default=0)
-    columns = [j for j in range(width) if any(j < len(r) and r[j].strip() for r in texts)]
-    rows = [i for i, r in enumerate(texts) if any(t.strip() for t in r)]
-    first = [texts[i][columns[0]].strip() for i in rows if columns and columns[0] < len(texts[i])]
-    numbered = len(first) >= 2 and sum(1 for t in first[1:] if _ROW_NUMBER.match(t)) >= max(1, len(first) - 2)
-    layout = len(columns) <= _LAYOUT_MAX_COLUMNS and len(rows) <= max_rows and not numbered
-    return columns, rows, layout
-
-
 def _write_table(table: etree._Element, writer: _Writer, drop_chrome: bool) -> None:
-    """A layout table column by column, a data table one row per line with `` | `` between cells."""
+    """A layout table column by column, a data table one row per line with `` | `` between cells
+    (:mod:`pipeline.ingest.table_layout`); a page laid out in a table cell by cell."""
     rows = _table_rows(table)
     if not rows:
         # Broken markup (text straight inside <table>): read it as an ordinary block.
@@ -751,47 +715,42 @@ def _write_table(table: etree._Element, writer: _Writer, drop_chrome: bool) -> N
         writer.text(caption.text_content())
         writer.flush(2)
 
-    texts = [[_squash("".join(cell.itertext())) for cell in row] for row in rows]
-    columns, live_rows, layout = table_shape(texts)
-
-    total = sum(len(t) for r in texts for t in r)
-    longest = max((len(t) for r in texts for t in r), default=0)
+    sizes = [[len(_squash("".join(cell.itertext()))) for cell in row] for row in rows]
+    total = sum(map(sum, sizes))
+    longest = max((n for row in sizes for n in row), default=0)
     nested = any(next(cell.iter("table"), None) is not None for row in rows for cell in row)
     if nested or (longest > _FRAME_CELL_CHARS and longest * 2 > total):
         # A page laid out with a table (banner, menu, content, sidebar, footer): read cell by cell in
         # reading order, each cell a block of its own.
-        for i in live_rows:
-            for j in columns:
-                if j < len(rows[i]) and texts[i][j]:
+        for row, row_sizes in zip(rows, sizes, strict=True):
+            for cell, size in zip(row, row_sizes, strict=True):
+                if size:
                     writer.flush(2)
-                    _walk(rows[i][j], writer, drop_chrome, include_root=False)
+                    _walk(cell, writer, drop_chrome, include_root=False)
                     writer.flush(2)
         return
 
-    if layout:
-        for j in columns:
-            for i in live_rows:
-                if j < len(rows[i]) and texts[i][j]:
-                    tight = int(len(texts[i][j]) <= _TIGHT_CELL_CHARS)
-                    writer.flush(2 - tight)
-                    writer.tight += tight
-                    _walk(rows[i][j], writer, drop_chrome, include_root=False)
-                    writer.tight -= tight
-                    writer.flush(2 - tight)
-            writer.flush(2)
-        return
+    grid = [
+        [
+            Cell(j, _cell_lines(cell, drop_chrome, tight=size <= _TIGHT_CELL_CHARS))
+            for j, (cell, size) in enumerate(zip(row, row_sizes, strict=True))
+        ]
+        for row, row_sizes in zip(rows, sizes, strict=True)
+    ]
+    writer.add_lines(render_table(grid), 2)
 
-    lines = []
-    for i in live_rows:
-        cells = []
-        for j in columns:
-            if j >= len(rows[i]):
-                continue
-            sub = _Writer()
-            _walk(rows[i][j], sub, drop_chrome, include_root=False)
-            cells.append(_WS.sub(" ", sub.result()).strip())
-        lines.append(" | ".join(cells).strip())
-    writer.add_lines(lines, 2)
+
+def _cell_lines(cell: etree._Element, drop_chrome: bool, tight: bool) -> list[str]:
+    """A cell's text as lines, "" for a blank line. A tight cell (little text) has no blank lines; a long
+    one keeps its paragraphs apart and stands apart from the cells around it."""
+    sub = _Writer()
+    sub.tight = int(tight)
+    _walk(cell, sub, drop_chrome, include_root=False)
+    text = sub.result()
+    if not text:
+        return []
+    lines = text.split("\n")
+    return lines if tight else ["", *lines, ""]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -820,16 +779,6 @@ def _flat_text(markup: str) -> str:
         if lines:
             paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
-
-
-def _convert_legacy(text: str) -> tuple[str, str | None]:
-    """Undo TCVN3/VNI font encodings (old ".VnTime" documents saved as web pages) with the text reader's
-    tables, when that reader is available."""
-    try:
-        from pipeline.ingest.plaintext import convert_legacy
-    except ImportError:  # pragma: no cover - the text reader ships with the package
-        return text, None
-    return convert_legacy(text)
 
 
 def _tidy(text: str) -> str:

@@ -21,7 +21,10 @@ import html
 import re
 from pathlib import Path
 
-from pipeline.ingest.html import fragment_to_text, read_limited, table_shape
+from pipeline.ingest.file_bytes import read_limited
+from pipeline.ingest.html import fragment_to_text
+from pipeline.ingest.plaintext import decode_bytes
+from pipeline.ingest.table_layout import Cell, render_table
 from pipeline.model import PipelineError, RawDocument
 
 __all__ = ["markdown_to_text", "read"]
@@ -76,16 +79,7 @@ def read(path: Path) -> RawDocument:
 
 def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     """Decode as the text reader does (BOMs, UTF-8, legacy Vietnamese encodings, NFC), with the file name
-    added to its errors; plain UTF-8 if that reader is not available."""
-    try:
-        from pipeline.ingest.plaintext import decode_bytes
-    except ImportError:  # pragma: no cover - the text reader ships with the package
-        if not data.strip():
-            raise PipelineError("empty", f"{name}: the file is empty") from None
-        try:
-            return data.decode("utf-8-sig"), "utf-8", []
-        except UnicodeDecodeError as exc:
-            raise PipelineError("encoding", f"{name}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    added to its errors."""
     try:
         return decode_bytes(data)
     except PipelineError as exc:
@@ -293,21 +287,16 @@ def _table_blocks(rows_source: list[str], refs: frozenset[str]) -> list[list[str
         if cells and all(_DELIMITER_CELL.match(c) or not c for c in cells):
             continue  # the |---|---| delimiter row, or a row of rules drawn with dashes
         rows.append([[part.strip() for part in _inline(c, refs).split("\n") if part.strip()] for c in cells])
-    texts = [[" ".join(cell) for cell in row] for row in rows]
-    columns, live_rows, layout = table_shape(texts, max_rows=LAYOUT_MAX_ROWS)
-    if layout:
-        blocks = []
-        for j in columns:
-            column: list[str] = []
-            for i in live_rows:
-                if j < len(rows[i]):
-                    column.extend(rows[i][j])
-            blocks.append(column)
-        return blocks
-    lines = []
-    for i in live_rows:
-        lines.append(" | ".join(texts[i][j] if j < len(texts[i]) else "" for j in columns).strip())
-    return [lines]
+    # A row with fewer cells than the widest has empty cells at its end (as GitHub's tables do).
+    width = max(map(len, rows), default=0)
+    grid = [[Cell(j, row[j] if j < len(row) else []) for j in range(width)] for row in rows]
+    blocks: list[list[str]] = [[]]
+    for line in render_table(grid, max_rows=LAYOUT_MAX_ROWS):
+        if line:
+            blocks[-1].append(line)
+        else:
+            blocks.append([])  # the blank line between the columns of a layout table
+    return blocks
 
 
 # ---------------------------------------------------------------------------------------------------------

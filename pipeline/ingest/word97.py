@@ -29,13 +29,14 @@ import re
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from pipeline.ingest.word import Cell, format_number, join_lines, render_table
+from pipeline.ingest.table_layout import Cell, render_table
+from pipeline.ingest.word import document_from_lines
+from pipeline.ingest.word_numbering import format_number
 from pipeline.model import PipelineError, RawDocument
 
 #: Seconds antiword may take on one file; a real plan takes well under one second.
@@ -307,10 +308,4 @@ def read(path: Path) -> RawDocument:
             _raise_for(path, err)
         lines = _from_text(out)
         warnings.append("antiword's structured output failed; table rows and blank lines are approximate")
-    text = join_lines(lines)
-    normalized = unicodedata.normalize("NFC", text)
-    if normalized != text:
-        notes.append("decomposed diacritics normalized to NFC")
-    if not normalized.strip():
-        raise PipelineError("no_text", f"{path.name}: the Word document contains no text")
-    return RawDocument(text=normalized, format="doc", page_starts=[0], notes=notes, warnings=warnings)
+    return document_from_lines(lines, path, "doc", notes, warnings)
