@@ -19,9 +19,8 @@ from pipeline.segment.markers import int_to_roman
 
 __all__ = ["Numbering", "format_number"]
 
-#: The section parser's Roman numerals (:func:`~pipeline.segment.markers.int_to_roman`) cover I to LXXXIX,
-#: more than any plan has parts; a larger value is written in Arabic digits rather than wrongly.
-_ROMAN_LIMIT = 89
+#: Word draws Roman numerals up to 3999; past that it falls back to Arabic digits, and so do we.
+_ROMAN_LIMIT = 3999
 
 
 @dataclass

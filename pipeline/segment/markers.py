@@ -15,7 +15,7 @@ from dataclasses import dataclass
 #: Vietnamese upper-case letters for character classes (a range like "À-Ỹ" would take lower case too).
 UPPER = "A-ZÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯ" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA, 2))
 
-_ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50}
+_ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _VALID_ROMAN = re.compile(r"^(?=[IVXL])(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 
 _ROMAN = re.compile(
@@ -55,7 +55,7 @@ class Marker:
 
 
 def roman_to_int(label: str) -> int:
-    """Value of a Roman numeral made of I, V, X, L."""
+    """Value of a Roman numeral."""
     total = 0
     for i, ch in enumerate(label):
         v = _ROMAN_VALUE[ch]
@@ -65,7 +65,21 @@ def roman_to_int(label: str) -> int:
 
 def int_to_roman(n: int) -> str:
     out = []
-    for value, sym in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, sym in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out.append(sym)
             n -= value
