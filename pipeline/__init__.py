@@ -18,15 +18,24 @@ __all__ = ["__version__", "extract", "load"]
 __version__ = "0.1.0"
 
 
-def extract(*inputs: str | Path, out: str | Path | None = None, progress: bool = False) -> dict[str, DataFrame]:
+def extract(
+    *inputs: str | Path, out: str | Path | None = None, progress: bool = False, jobs: int | None = None
+) -> dict[str, DataFrame]:
     """Run the pipeline on files or folders and return its tables as pandas DataFrames, by table name.
 
-    ``out``, when given, also writes the tables and texts there, as ``kehoach extract --out`` does.
+    ``out``, when given, keeps the tables and texts there, as ``kehoach extract --out`` does (and reuses
+    its cache on the next call); otherwise they live in a temporary folder for the call.
     """
+    import tempfile
+
     from pipeline.runner import run
 
-    _summary, frames = run(list(inputs), out, progress=progress)
-    return frames
+    if out is not None:
+        run(list(inputs), out, progress=progress, jobs=jobs)
+        return load(out)
+    with tempfile.TemporaryDirectory(prefix="kehoach-") as tmp:
+        run(list(inputs), tmp, progress=progress, jobs=jobs, use_cache=False)
+        return load(tmp)
 
 
 def load(out_dir: str | Path) -> dict[str, DataFrame]:

@@ -34,11 +34,24 @@ error), 1 when none was, 2 on bad usage.
 
 
 def _extract(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from pipeline.runner import run
 
     out = Path(args.out)
-    summary, frames = run(args.inputs, out, progress=not args.quiet)
-    errors = frames["errors"]
+    try:
+        summary = run(
+            args.inputs,
+            out,
+            progress=not args.quiet,
+            jobs=args.jobs,
+            dask=args.dask,
+            force=args.force,
+            timeout=args.timeout or None,
+        )
+    except KeyboardInterrupt:
+        return 130
+    errors = pd.read_csv(out / "errors.csv", dtype=str, keep_default_na=False)
     if len(errors):
         print(f"{len(errors)} input(s) failed:", file=sys.stderr)
         for row in errors.itertuples():
@@ -67,6 +80,24 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder (created if missing)")
     ex.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     ex.add_argument("--strict", action="store_true", help="exit with status 1 if any input failed")
+    ex.add_argument(
+        "--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
+    )
+    ex.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a LocalCluster",
+    )
+    ex.add_argument(
+        "--force", action="store_true", help="reprocess every file, ignoring results cached by earlier runs"
+    )
+    ex.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="give up on a document after this long and record an errors row (default: 300; 0 = no limit)",
+    )
     ex.set_defaults(func=_extract)
     return parser
 

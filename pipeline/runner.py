@@ -1,20 +1,25 @@
 """The batch: find the inputs, run each through the pipeline, keep going past failures, write the tables.
 
-One input's failure becomes one row of the errors table and never stops the batch. The tables are written
-only at the end and atomically, so a run that is interrupted leaves the previous run's tables intact.
+One input's failure becomes one row of the errors table and never stops the batch. Documents run on the
+executor the options name (:mod:`pipeline.executors`) and their results are cached by content
+(:mod:`pipeline.cache`), so a re-run processes only new or changed files and an interrupted run resumes.
+Rows stream to disk as documents finish (:class:`pipeline.tables.TableWriter`); the tables replace the
+previous run's only when the whole batch is done.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from pipeline.cache import ResultCache, file_hash
+from pipeline.executors import DEFAULT_TIMEOUT, Task, execute
 from pipeline.extractors import TABLE_EXTRACTORS, finder
 from pipeline.extractors.metadata import MetadataExtractor
 from pipeline.ingest import read
@@ -22,7 +27,7 @@ from pipeline.ingest.vietnamese import check_vietnamese
 from pipeline.model import DocumentRecord, ExtractionError, NormalizedText, PipelineError, Section
 from pipeline.normalize import normalize
 from pipeline.segment import segment
-from pipeline.tables import frame, write_tables, write_text
+from pipeline.tables import COLUMNS, TableWriter, write_text
 
 #: Files that are never plans: editor and OS droppings.
 _SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -39,18 +44,6 @@ class DocResult:
     records: dict[str, list[Any]] = field(default_factory=dict)
     page_methods: list[str] = field(default_factory=list)
     page_confidence: list[float | None] = field(default_factory=list)
-
-
-@dataclass
-class RunSummary:
-    done: int
-    failed: int
-    seconds: float
-    out_dir: Path | None
-
-    def __str__(self) -> str:
-        where = f"; tables in {self.out_dir}" if self.out_dir is not None else ""
-        return f"{self.done} document(s) done, {self.failed} failed, {self.seconds:.1f} s{where}"
 
 
 def discover(inputs: list[str | Path]) -> tuple[list[Path], list[ExtractionError]]:
@@ -73,6 +66,12 @@ def discover(inputs: list[str | Path]) -> tuple[list[Path], list[ExtractionError
     return unique, missing
 
 
+@cache
+def _metadata_extractor() -> MetadataExtractor:
+    """One extractor per process: its gazetteers and compiled patterns are built once."""
+    return MetadataExtractor()
+
+
 def process(path: Path, doc_id: str, extractor: MetadataExtractor | None = None) -> DocResult:
     """Run one file through ingest → normalize → segment → extract. Raises PipelineError on failure."""
     stage = "ingest"
@@ -84,7 +83,7 @@ def process(path: Path, doc_id: str, extractor: MetadataExtractor | None = None)
         stage = "segment"
         seg = segment(norm)
         stage = "extract"
-        meta = (extractor or MetadataExtractor()).find(seg)
+        meta = (extractor or _metadata_extractor()).find(seg)
         records: dict[str, list[Any]] = {}
         for table in TABLE_EXTRACTORS:
             find = finder(table)
@@ -154,90 +153,167 @@ def _page(page_starts: list[int], offset: int) -> int:
     return page
 
 
-def to_frames(results: list[DocResult], errors: list[ExtractionError]) -> dict[str, pd.DataFrame]:
-    """The tidy tables for a batch."""
-    docs, sections, fields, pages = [], [], [], []
-    for r in results:
-        d = asdict(r.document)
-        d.pop("fields")
-        docs.append(d)
-        for s in r.sections:
-            row = asdict(s)
-            row["doc_id"] = r.document.doc_id
-            row["category"] = ";".join(s.category)
-            row["page"] = _page(r.page_starts, s.char_start)
-            sections.append(row)
-        for f in r.document.fields:
-            fields.append(
-                {
-                    "doc_id": r.document.doc_id,
-                    "field": f.name,
-                    "value": f.value,
-                    "raw": f.raw,
-                    "char_start": f.char_start,
-                    "char_end": f.char_end,
-                    "page": _page(r.page_starts, f.char_start),
-                }
-            )
-        starts = r.page_starts
-        for i, start in enumerate(starts):
-            end = starts[i + 1] if i + 1 < len(starts) else len(r.text)
-            pages.append(
-                {
-                    "doc_id": r.document.doc_id,
-                    "page": i + 1,
-                    "char_start": start,
-                    "char_end": end,
-                    "method": r.page_methods[i] if i < len(r.page_methods) else "text",
-                    "ocr_confidence": r.page_confidence[i] if i < len(r.page_confidence) else None,
-                }
-            )
-    return {
-        "documents": frame("documents", docs),
-        "sections": frame("sections", sections),
-        **{
-            table: frame(table, [asdict(row) for r in results for row in r.records.get(table, [])])
-            for table in TABLE_EXTRACTORS
-        },
-        "fields": frame("fields", fields),
-        "pages": frame("pages", pages),
-        "errors": frame("errors", [asdict(e) for e in errors]),
-    }
+def rows_of(r: DocResult) -> dict[str, list[dict]]:
+    """The rows one document contributes to each table."""
+    doc_id = r.document.doc_id
+    document = asdict(r.document)
+    document.pop("fields")
+    sections = []
+    for s in r.sections:
+        row = asdict(s)
+        row.update(doc_id=doc_id, category=";".join(s.category), page=_page(r.page_starts, s.char_start))
+        sections.append(row)
+    fields = [
+        {
+            "doc_id": doc_id,
+            "field": f.name,
+            "value": f.value,
+            "raw": f.raw,
+            "char_start": f.char_start,
+            "char_end": f.char_end,
+            "page": _page(r.page_starts, f.char_start),
+        }
+        for f in r.document.fields
+    ]
+    pages = []
+    for i, start in enumerate(r.page_starts):
+        pages.append(
+            {
+                "doc_id": doc_id,
+                "page": i + 1,
+                "char_start": start,
+                "char_end": r.page_starts[i + 1] if i + 1 < len(r.page_starts) else len(r.text),
+                "method": r.page_methods[i] if i < len(r.page_methods) else "text",
+                "ocr_confidence": r.page_confidence[i] if i < len(r.page_confidence) else None,
+            }
+        )
+    rows = {"documents": [document], "sections": sections, "fields": fields, "pages": pages}
+    for table in TABLE_EXTRACTORS:
+        rows[table] = [asdict(rec) for rec in r.records.get(table, [])]
+    return rows
+
+
+def _retarget(result: Any, path: Path, doc_id: str) -> Any:
+    """A cached outcome made to name this run's file and doc_id (the same content may have moved)."""
+    if isinstance(result, ExtractionError):
+        return replace(result, source_path=str(path))
+    result.document = replace(
+        result.document, doc_id=doc_id, source_path=str(path), text_path=f"texts/{doc_id}.txt"
+    )
+    for rows in result.records.values():
+        for row in rows:
+            row.doc_id = doc_id
+    return result
+
+
+@dataclass
+class RunSummary:
+    done: int
+    failed: int
+    seconds: float
+    out_dir: Path
+    cached: int = 0
+    interrupted: bool = False
+
+    def __str__(self) -> str:
+        reused = f" ({self.cached} unchanged, taken from the cache)" if self.cached else ""
+        return (
+            f"{self.done} document(s) done{reused}, {self.failed} failed, {self.seconds:.1f} s; "
+            f"tables in {self.out_dir}"
+        )
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def run(
-    inputs: list[str | Path], out_dir: str | Path | None, progress: bool = True
-) -> tuple[RunSummary, dict[str, pd.DataFrame]]:
-    """Process every input and return the tables; write them (and the texts) into ``out_dir`` unless None."""
+    inputs: list[str | Path],
+    out_dir: str | Path,
+    progress: bool = True,
+    jobs: int | None = None,
+    dask: str | None = None,
+    force: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    use_cache: bool = True,
+) -> RunSummary:
+    """Process every input and write the tables and texts into ``out_dir``.
+
+    ``jobs`` worker processes (all cores by default) or the Dask cluster at ``dask`` ("local" for a
+    LocalCluster) do the work; results cached in ``out_dir/.cache`` are reused unless ``force``.
+    """
     from tqdm import tqdm
 
     started = time.perf_counter()
-    out = Path(out_dir) if out_dir is not None else None
+    out = Path(out_dir)
+    jobs = jobs or default_jobs()
     files, errors = discover(inputs)
-    if out is not None:  # never read a previous run's texts back in as plans
-        out_resolved = out.resolve()
-        files = [f for f in files if out_resolved not in f.resolve().parents]
-    extractor = MetadataExtractor()
-    results: list[DocResult] = []
-    bar = tqdm(
-        list(zip(files, _doc_ids(files), strict=True)),
-        desc="kehoach",
-        unit="doc",
-        disable=not progress,
-        file=sys.stderr,
-    )
-    for path, doc_id in bar:
-        bar.set_postfix_str(path.name[:40])
-        try:
-            result = process(path, doc_id, extractor)
-        except PipelineError as exc:
-            errors.append(ExtractionError(str(path), exc.stage, exc.error_type, exc.message))
-            continue
-        if out is not None:
-            write_text(out / result.document.text_path, result.text)
-        results.append(result)
-    frames = to_frames(results, errors)
-    if out is not None:
-        write_tables(frames, out)
-    summary = RunSummary(len(results), len(errors), time.perf_counter() - started, out)
-    return summary, frames
+    out_resolved = out.resolve()  # never read a previous run's texts back in as plans
+    files = [f for f in files if out_resolved not in f.resolve().parents]
+    ids = _doc_ids(files)
+    store = ResultCache(out / ".cache") if use_cache else None
+    keys: list[str | None] = [None] * len(files)
+    outcomes: dict[int, Any] = {}
+    todo: list[Task] = []
+    for i, (path, doc_id) in enumerate(zip(files, ids, strict=True)):
+        if store is not None:
+            try:
+                keys[i] = store.key(file_hash(path))
+            except OSError:
+                keys[i] = None
+            hit = None if force or keys[i] is None else store.get(keys[i])
+            if hit is not None:
+                outcomes[i] = _retarget(hit, path, doc_id)
+                continue
+        todo.append(Task(i, str(path), doc_id))
+    cached = len(outcomes)
+
+    tables = [t for t in COLUMNS if t not in {"errors"}]
+    writer = TableWriter(out, [*tables, "errors"])
+    for e in errors:
+        writer.append("errors", [asdict(e)], -1)
+    done = failed = 0
+    bar = tqdm(total=len(files), desc="kehoach", unit="doc", disable=not progress, file=sys.stderr)
+    interrupted = False
+
+    def take(index: int, outcome: Any) -> None:
+        nonlocal done, failed
+        if isinstance(outcome, ExtractionError):
+            writer.append("errors", [asdict(outcome)], index)
+            failed += 1
+        else:
+            write_text(out / outcome.document.text_path, outcome.text)
+            for table, rows in rows_of(outcome).items():
+                writer.append(table, rows, index)
+            done += 1
+        bar.update(1)
+
+    try:
+        for index, outcome in sorted(outcomes.items()):
+            take(index, outcome)
+        outcomes.clear()
+        for index, outcome in execute(todo, jobs=jobs, dask=dask, timeout=timeout):
+            if store is not None and keys[index] is not None:
+                store.put(keys[index], outcome)
+            bar.set_postfix_str(files[index].name[:40])
+            take(index, outcome)
+        bar.close()
+        writer.finish()
+    except KeyboardInterrupt:
+        interrupted = True
+        bar.close()
+        writer.abort()
+        raise
+    finally:
+        if interrupted:
+            print(
+                f"interrupted: {done + failed} document(s) finished and cached; the previous tables are "
+                "untouched. Run the same command again to resume.",
+                file=sys.stderr,
+            )
+    failed += len(errors)
+    return RunSummary(done, failed, time.perf_counter() - started, out, cached=cached)

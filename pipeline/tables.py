@@ -12,7 +12,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import fields
 from pathlib import Path
 
@@ -178,3 +178,119 @@ def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
         elif csv.exists():
             frames[name] = pd.read_csv(csv, dtype=str, keep_default_na=False)
     return frames
+
+
+def _sql_type(col: str) -> str:
+    if col in INTEGER_COLUMNS or col in BOOLEAN_COLUMNS:
+        return "INTEGER"
+    if col in FLOAT_COLUMNS:
+        return "REAL"
+    return "TEXT"
+
+
+class TableWriter:
+    """Streams the rows of a batch to disk as documents finish, so memory does not grow with the corpus.
+
+    Rows go into a temporary SQLite file beside the output, tagged with their document's place in the
+    batch; :meth:`finish` exports every table in input order (whatever order the documents finished in)
+    to CSV, Parquet and ``plans.db``, chunk by chunk, then renames the files into place. Until then the
+    previous run's tables are untouched; :meth:`abort` removes the temporary file.
+    """
+
+    CHUNK_ROWS = 50_000
+
+    def __init__(self, out_dir: Path, tables: list[str]) -> None:
+        self.out_dir = out_dir
+        self.tables = tables
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".plans.db.", suffix=".tmp", dir=out_dir)
+        os.close(fd)
+        self.db_path = Path(tmp)
+        self.con = sqlite3.connect(self.db_path)
+        self.con.execute("PRAGMA journal_mode=OFF")
+        self.con.execute("PRAGMA synchronous=OFF")
+        for name in tables:
+            cols = ", ".join(f'"{c}" {_sql_type(c)}' for c in COLUMNS[name])
+            self.con.execute(f'CREATE TABLE "_stage_{name}" (_seq INTEGER, {cols})')
+
+    def append(self, name: str, rows: list[dict], seq: int) -> None:
+        """Add rows of table ``name`` for the document at position ``seq`` of the batch."""
+        if not rows:
+            return
+        cols = COLUMNS[name]
+        marks = ", ".join("?" * (len(cols) + 1))
+        values = [(seq, *(_sql_value(row.get(c)) for c in cols)) for row in rows]
+        self.con.executemany(f'INSERT INTO "_stage_{name}" VALUES ({marks})', values)
+
+    def _chunks(self, name: str) -> Iterator[pd.DataFrame]:
+        cols = ", ".join(f'"{c}"' for c in COLUMNS[name])
+        cursor = self.con.execute(f'SELECT {cols} FROM "_stage_{name}" ORDER BY _seq, rowid')
+        while rows := cursor.fetchmany(self.CHUNK_ROWS):
+            yield frame(name, [dict(zip(COLUMNS[name], r, strict=True)) for r in rows])
+
+    def finish(self, extra: dict[str, pd.DataFrame] | None = None) -> None:
+        """Export every table and move the outputs into place; ``extra`` tables are written as they are."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.con.commit()
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for name in self.tables:
+                csv_tmp, pq_tmp = self._tmp(f"{name}.csv"), self._tmp(f"{name}.parquet")
+                staged += [(csv_tmp, self.out_dir / f"{name}.csv"), (pq_tmp, self.out_dir / f"{name}.parquet")]
+                empty = frame(name, [])
+                schema = pa.Schema.from_pandas(empty, preserve_index=False)
+                with pq.ParquetWriter(pq_tmp, schema) as parquet:
+                    empty.to_csv(csv_tmp, index=False, encoding="utf-8")
+                    for chunk in self._chunks(name):
+                        chunk.to_csv(csv_tmp, mode="a", header=False, index=False, encoding="utf-8")
+                        parquet.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))
+                cols = ", ".join(f'"{c}"' for c in COLUMNS[name])
+                self.con.execute(f'DROP TABLE IF EXISTS "{name}"')
+                self.con.execute(
+                    f'CREATE TABLE "{name}" AS SELECT {cols} FROM "_stage_{name}" ORDER BY _seq, rowid'
+                )
+                self.con.execute(f'DROP TABLE "_stage_{name}"')
+            for name, df in (extra or {}).items():
+                csv_tmp, pq_tmp = self._tmp(f"{name}.csv"), self._tmp(f"{name}.parquet")
+                staged += [(csv_tmp, self.out_dir / f"{name}.csv"), (pq_tmp, self.out_dir / f"{name}.parquet")]
+                df.to_csv(csv_tmp, index=False, encoding="utf-8")
+                df.to_parquet(pq_tmp, index=False)
+                df.to_sql(name, self.con, index=False, if_exists="replace")
+            pd.DataFrame([{"table_name": k, "description": v} for k, v in TABLE_DESCRIPTIONS.items()]).to_sql(
+                "_tables", self.con, index=False, if_exists="replace"
+            )
+            self.con.commit()
+            self.con.execute("VACUUM")
+            self.con.close()
+            staged.append((self.db_path, self.out_dir / "plans.db"))
+            for tmp, dest in staged:
+                os.replace(tmp, dest)
+        except BaseException:
+            for tmp, _dest in staged:
+                tmp.unlink(missing_ok=True)
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Drop the temporary database; the previous outputs stay as they were."""
+        with suppress(sqlite3.Error):
+            self.con.close()
+        self.db_path.unlink(missing_ok=True)
+
+    def _tmp(self, name: str) -> Path:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+        os.close(fd)
+        return Path(tmp)
+
+
+def _sql_value(value: object) -> object:
+    """A value SQLite stores as is: booleans as 0/1, pandas' missing values as NULL."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float) and value != value:
+        return None
+    return value

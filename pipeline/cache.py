@@ -1,0 +1,69 @@
+"""A per-document result cache, so re-running on a grown corpus processes only new or changed files.
+
+An entry is keyed by the file's content hash and the pipeline's own fingerprint (its version, code and
+rule files): editing a rule or upgrading kehoach invalidates every entry, moving or renaming a file does
+not. Entries are written atomically as each document finishes, which is also what lets an interrupted run
+resume without loss or duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pipeline.tables import atomic_path
+
+_CHUNK = 1 << 20
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks so that a huge file costs no memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@cache
+def pipeline_fingerprint() -> str:
+    """A hash of everything that decides a document's result: the package's code and rule files."""
+    import pipeline
+
+    root = Path(pipeline.__file__).parent
+    digest = hashlib.sha256(pipeline.__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".json"} and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class ResultCache:
+    """Pickled per-document results under ``folder``, one file per (content, pipeline) key."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def key(self, content_hash: str) -> str:
+        return f"{content_hash[:32]}-{pipeline_fingerprint()}"
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pkl"
+
+    def get(self, key: str) -> Any | None:
+        path = self._path(key)
+        if not path.exists():
+            return None
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+            return None  # a damaged or outdated entry is recomputed, never trusted
+
+    def put(self, key: str, value: Any) -> None:
+        with atomic_path(self._path(key)) as tmp, tmp.open("wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)

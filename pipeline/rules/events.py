@@ -1,0 +1,224 @@
+"""The calendar of known national events that plans tie their phases to, loaded from ``data/events.json``.
+
+Party plans rarely date their phases: they say "sau Đại hội XIII của Đảng" or "trước và trong ngày bầu cử
+đại biểu Quốc hội khóa XV". Those congresses and elections are national and their dates are public, so a
+boundary tied to one can be dated; a provincial or grassroots congress cannot, and stays open. The dates
+are data, each with the source it was checked against, so a user adds the next congress or election by
+editing the file. How plans write each kind of event is data too (``patterns``), because the same
+congress is written a dozen ways ("Đại hội đại biểu toàn quốc lần thứ XIV của Đảng", "Đại hội XIV của
+Đảng", "Đại hội Đảng lần thứ 14").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pipeline.rules.gazetteer import fold
+
+__all__ = ["Event", "EventCalendar", "EventsError", "roman_or_int"]
+
+_TOP_KEYS = {"note", "kinds", "events"}
+_KIND_KEYS = {"description", "patterns", "exclude_after"}
+_EVENT_KEYS = {"kind", "number", "term", "plenum", "name", "start", "end", "source", "note"}
+_EVENT_REQUIRED = {"kind", "number", "name", "start", "end", "source"}
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
+_NUMERAL = r"(?P<{name}>[ivxl]{{1,6}}|\d{{1,2}})(?![\w])"
+_TERM = r"(?P<term>(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d)"
+
+
+class EventsError(ValueError):
+    """An events file that cannot be used as it is: bad JSON, an unknown or missing key, a bad date."""
+
+
+def roman_or_int(numeral: str) -> int:
+    """The value of "XIV", "xiv" or "14"; 0 when it is neither."""
+    s = numeral.strip().lower()
+    if s.isdigit():
+        return int(s)
+    if not s or any(c not in _ROMAN for c in s):
+        return 0
+    total = 0
+    for i, ch in enumerate(s):
+        v = _ROMAN[ch]
+        total += -v if i + 1 < len(s) and _ROMAN[s[i + 1]] > v else v
+    return total
+
+
+def _term_key(term: str) -> str:
+    years = re.findall(r"(?:19|20)\d\d", term)
+    return "-".join(years)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated national event: its first and last day (the same for an election) and where they come from."""
+
+    kind: str
+    number: int
+    name: str
+    start: date
+    end: date
+    source: str
+    term: str = ""
+    plenum: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class _Kind:
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
+    exclude_after: re.Pattern[str] | None
+
+
+class EventCalendar:
+    """Known events and the patterns that recognise them in a phrase."""
+
+    def __init__(self, kinds: list[_Kind], events: list[Event]) -> None:
+        self.kinds = kinds
+        self.events = events
+
+    # -- loading -----------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> EventCalendar:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise EventsError(f"{path}: not valid JSON: {err}") from err
+        return cls.from_data(data, str(path))
+
+    @classmethod
+    @cache
+    def default(cls) -> EventCalendar:
+        """The packaged calendar, loaded once."""
+        resource = resources.files("pipeline.rules").joinpath("data", "events.json")
+        try:
+            data = json.loads(resource.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise EventsError(f"pipeline/rules/data/events.json: not valid JSON: {err}") from err
+        return cls.from_data(data, "pipeline/rules/data/events.json")
+
+    @classmethod
+    def from_data(cls, data: Any, source: str) -> EventCalendar:
+        if not isinstance(data, dict):
+            raise EventsError(f"{source}: the top level must be a JSON object")
+        unknown = set(data) - _TOP_KEYS
+        if unknown:
+            raise EventsError(f"{source}: unknown keys {sorted(unknown)}; allowed: {sorted(_TOP_KEYS)}")
+        kinds: list[_Kind] = []
+        for name, spec in (data.get("kinds") or {}).items():
+            if not isinstance(spec, dict):
+                raise EventsError(f"{source}: kind {name!r} must be an object")
+            bad = set(spec) - _KIND_KEYS
+            if bad:
+                raise EventsError(
+                    f"{source}: kind {name!r}: unknown keys {sorted(bad)}; allowed: {sorted(_KIND_KEYS)}"
+                )
+            patterns = tuple(_compile_pattern(p) for p in spec.get("patterns", []))
+            words = [fold(w) for w in spec.get("exclude_after", [])]
+            exclude = re.compile(r"\s*(?:" + "|".join(map(re.escape, words)) + r")(?!\w)") if words else None
+            kinds.append(_Kind(name, patterns, exclude))
+        known_kinds = {k.name for k in kinds}
+        events: list[Event] = []
+        for i, item in enumerate(data.get("events") or []):
+            where = f"{source}: events[{i}]"
+            if not isinstance(item, dict):
+                raise EventsError(f"{where} must be an object")
+            bad = set(item) - _EVENT_KEYS
+            if bad:
+                raise EventsError(f"{where}: unknown keys {sorted(bad)}; allowed: {sorted(_EVENT_KEYS)}")
+            missing = _EVENT_REQUIRED - set(item)
+            if missing:
+                raise EventsError(f"{where}: missing keys {sorted(missing)} (every date needs its source)")
+            if not str(item["source"]).strip():
+                raise EventsError(f"{where}: empty source (every date needs its source)")
+            if item["kind"] not in known_kinds:
+                raise EventsError(f"{where}: kind {item['kind']!r} is not one of {sorted(known_kinds)}")
+            try:
+                start, end = date.fromisoformat(item["start"]), date.fromisoformat(item["end"])
+            except (TypeError, ValueError) as err:
+                raise EventsError(f"{where}: dates must be ISO YYYY-MM-DD: {err}") from err
+            if end < start:
+                raise EventsError(f"{where}: end {end} is before start {start}")
+            number = roman_or_int(str(item["number"]))
+            if not number:
+                raise EventsError(f"{where}: number {item['number']!r} is not a Roman or Arabic numeral")
+            events.append(
+                Event(
+                    kind=item["kind"],
+                    number=number,
+                    name=item["name"],
+                    start=start,
+                    end=end,
+                    source=item["source"],
+                    term=_term_key(item.get("term", "")),
+                    plenum=int(item.get("plenum") or 0),
+                    note=item.get("note", ""),
+                )
+            )
+        return cls(kinds, events)
+
+    # -- matching ----------------------------------------------------------------------------------------
+
+    def match(self, phrase: str) -> Event | None:
+        """The known event that ``phrase`` names (at its start or inside it), or None.
+
+        The first pattern of the first kind that matches decides; a match followed by a word that names
+        another organization ("Đại hội XIII Công đoàn Việt Nam") does not count.
+        """
+        text = fold(phrase)
+        text = re.sub(r"\s+", " ", text)
+        for kind in self.kinds:
+            for pattern in kind.patterns:
+                for m in pattern.finditer(text):
+                    if kind.exclude_after is not None and kind.exclude_after.match(text, m.end()):
+                        continue
+                    found = self._lookup(kind.name, m)
+                    if found is not None:
+                        return found
+        return None
+
+    def _lookup(self, kind: str, m: re.Match[str]) -> Event | None:
+        groups = m.groupdict()
+        number = roman_or_int(groups["n"]) if groups.get("n") else 0
+        term = _term_key(groups["term"]) if groups.get("term") else ""
+        plenum = roman_or_int(groups["k"]) if groups.get("k") else 0
+        for event in self.events:
+            if event.kind != kind:
+                continue
+            if number and event.number != number:
+                continue
+            if term and event.term != term:
+                continue
+            if plenum and event.plenum != plenum:
+                continue
+            if number or term:
+                return event
+        return None
+
+
+def _compile_pattern(template: str) -> re.Pattern[str]:
+    """A pattern template ("đại hội {n} của đảng") as a regular expression over folded text."""
+    parts = re.split(r"(\{n\}|\{k\}|\{term\})", fold(template))
+    out = []
+    for part in parts:
+        if part == "{n}":
+            out.append(_NUMERAL.format(name="n"))
+        elif part == "{k}":
+            out.append(_NUMERAL.format(name="k"))
+        elif part == "{term}":
+            out.append(_TERM)
+        else:
+            out.append(r"\s+".join(re.escape(w) for w in part.split(" ")) if part.strip() else r"\s*")
+    source = "".join(out)
+    # words of the template must stand as whole words in the text
+    return re.compile(r"(?<!\w)" + source)
