@@ -1,0 +1,498 @@
+"""Organization names in running text: where a unit's name starts, where it ends, and how a list splits.
+
+Plans name their units in prose, not in a field: "Sở Thông tin và Truyền thông chủ trì", "Báo Đắk Lắk, Đài
+Phát thanh và Truyền hình tỉnh, Tạp chí Chư Yang Sin", "UBND các huyện, thị xã, thành phố". A name's end and
+a list's commas are ambiguous in the text alone ("Sở Văn hóa, Thể thao và Du lịch" is one unit), so the
+matcher reads them with what ``agencies.json`` knows about the genre:
+
+* a name begins with a listed agency ("Sở Nội vụ", "Ban Chỉ đạo"), an opener and what follows it ("Tạp chí
+  Chư Yang Sin"), an organ abbreviation ("UBND", "LĐLĐ", "Sở TTTT"), or a collective ("các sở, ban, ngành");
+* it goes on over capitalised words and the lower-case syllable that completes one ("Tài chính", "Đảng ủy"),
+  over words that official names use in lower case ("Sở Giao thông vận tải"), over a place ("tỉnh Lâm Đồng",
+  "các huyện, thị xã, thành phố"), a tail ("trực thuộc", "có liên quan"), a genitive ("Trang TTĐT của BQLKKT
+  tỉnh"), and over "và", "-" or ", ... và" when a capitalised word that does not begin another name follows
+  ("Ban Tuyên giáo và Nữ công", "Ban Tổ chức - Kiểm tra");
+* it stops at the predicate ("chủ trì", "đôn đốc", "là", from ``unit_roles.json``), at punctuation, and at a
+  comma or "và" that another name follows — which is where a list splits.
+
+Matching ignores case and tone placement for the listed names (``fold``), so "Ban chỉ đạo" and upper-case
+headers are read like the written form; offsets always refer to the original text. The matcher is strict in
+running text (a name must be capitalised and more than a bare opener) and lenient inside a list or at the head
+of an item, where "công đoàn ngành" and a bare "Văn phòng" are units.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from pipeline.extractors.casing import Recaser, is_upper_case
+from pipeline.rules.agencies import Agencies, UnitRoles
+from pipeline.rules.gazetteer import Abbreviations, Provinces, fold
+from pipeline.rules.language import LanguageRules
+
+__all__ = ["NameMatch", "UnitNames"]
+
+_TOKEN = re.compile(r"\w+(?:[&'’-]\w+)*")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_SPACES = re.compile(r"[ \t\u00a0]*")
+_LIST_SEP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:(?:và|cùng)[ \t]+)?|[ \t]+(?:và|cùng(?:[ \t]+với)?)[ \t]+)")
+_DASH = re.compile(r"[ \t]*[-–][ \t]*")
+_END_STRIP = " \t,;:-–"
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A unit's name as written at ``[start, end)``. ``kind`` says what opened it: ``agency`` (a listed name),
+    ``abbreviation``, ``opener`` (an opener and the words after it) or ``collective`` ("các sở, ban, ngành")."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> str:
+    """One alternation over folded phrases, longest first, tolerant of the spacing around commas, dashes and
+    between words."""
+    parts = []
+    for phrase in sorted({fold(p) for p in phrases if p.strip()}, key=lambda p: (-len(p), p)):
+        out = []
+        for tok in re.findall(r"[,;]|[-–]|[^\s,;\-–]+", phrase):
+            if tok in ",;":
+                out.append(r"\s*" + re.escape(tok) + r"\s*")
+            elif tok in "-–":
+                out.append(r"\s*[-–]\s*")
+            else:
+                out.append(re.escape(tok))
+        joined = ""
+        for k, piece in enumerate(out):
+            if k and not piece.startswith(r"\s*") and not out[k - 1].endswith(r"\s*"):
+                joined += r"[ \t]+"
+            joined += piece
+        parts.append(joined)
+    return "|".join(parts) if parts else r"(?!)"
+
+
+def _compile(phrases: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{_phrase_pattern(phrases)})(?!\w)")
+
+
+@lru_cache(maxsize=16)
+def _folded(text: str) -> str:
+    """``fold(text)`` with the same length as ``text``, so offsets carry over (true for NFC text; a character
+    whose fold changes the length is kept as it is)."""
+    out = fold(text)
+    if len(out) == len(text):
+        return out
+    return "".join(c if len(c) == 1 else ch for ch, c in ((ch, fold(ch)) for ch in text))
+
+
+def _is_abbr(tok: str) -> bool:
+    return len(tok) >= 2 and tok.isupper()
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper()
+
+
+def _is_number(tok: str) -> bool:
+    return tok.isdigit() or bool(_ROMAN.match(tok))
+
+
+class UnitNames:
+    """Finds organization names with the lists of ``agencies.json`` and the predicate words of
+    ``unit_roles.json``."""
+
+    def __init__(
+        self,
+        agencies: Agencies | None = None,
+        roles: UnitRoles | None = None,
+        abbreviations: Abbreviations | None = None,
+        language: LanguageRules | None = None,
+        provinces: Provinces | None = None,
+    ) -> None:
+        self.agencies = agencies or Agencies.default()
+        self.roles = roles or UnitRoles.default()
+        self.abbreviations = abbreviations or Abbreviations.default()
+        self.language = language or LanguageRules.default()
+        self.recase = Recaser(provinces or Provinces.default(), self.abbreviations, self.language)
+        a = self.agencies
+        organ_abbrs = [
+            e for e in self.abbreviations if e.kind == "organ" and not e.ambiguous and e.full[:1].isupper()
+        ]
+        known = {form: ag.name for ag in a.agencies for form in ag.forms}
+        for e in organ_abbrs:  # full forms of organ abbreviations are names too ("Liên đoàn Lao động")
+            if " " in e.full:
+                known.setdefault(e.full, e.full)
+        self._spelling = {fold(form): name for form, name in known.items()}
+        self._known = _compile(known)
+        forms = sorted({f for e in organ_abbrs for f in e.forms}, key=lambda f: (-len(f), f))
+        alts = "|".join(r"[ \t]+".join(re.escape(w) for w in f.split()) for f in forms)
+        self._abbr = re.compile(rf"(?<![\w&/-])(?:{alts})(?![\w&])") if alts else re.compile(r"(?!)")
+        self._openers = _compile(a.openers)
+        self._single_openers = {fold(o) for o in a.openers if " " not in o}
+        determiners = _phrase_pattern(a.collective_determiners)
+        self._fixed = re.compile(
+            rf"(?<!\w)(?:{determiners})[ \t]+(?:{_phrase_pattern(a.fixed_coordinations)})(?!\w)"
+        )
+        self._collective = re.compile(
+            rf"(?<!\w)(?:{determiners})[ \t]+(?:{_phrase_pattern(a.collective_nouns)})(?!\w)"
+        )
+        self._bare_fixed = _compile(a.fixed_coordinations)
+        self._bare_noun = _compile(a.collective_nouns)
+        self._admin = re.compile(
+            rf"(?<!\w)(?:(?:{determiners})[ \t]+)?(?:{_phrase_pattern(self.language.admin_levels)})(?!\w)"
+        )
+        self._tails = _compile(a.tails)
+        self._name_words = _compile(a.name_words)
+        self._exceptions = _compile(a.opener_exceptions)
+        self._breakers = _compile(a.connector_breakers)
+        self._predicate = _compile(self.roles.predicate_words)
+        self._genitive = re.compile(r"(?:của|thuộc)[ \t]+")
+
+    @classmethod
+    @cache
+    def default(cls) -> UnitNames:
+        """The matcher over the packaged lists, built once."""
+        return cls()
+
+    # -- one name ------------------------------------------------------------------------------------------
+
+    def match(self, text: str, pos: int, *, lenient: bool = False, in_list: bool = False) -> NameMatch | None:
+        """The name that begins exactly at ``pos``, or None.
+
+        ``lenient`` accepts a lower-case start ("công đoàn ngành") and a bare opener ("Văn phòng"), as at the
+        head of an item; ``in_list`` also accepts a collective noun without "các" ("đoàn thể"), as a list
+        member after a comma.
+        """
+        if pos >= len(text) or (pos > 0 and text[pos - 1].isalnum()):
+            return None
+        folded = _folded(text)
+        head = self._head(text, folded, pos, lenient, in_list)
+        if head is None:
+            return None
+        head_end, kind, state = head
+        end = self._extend(text, folded, head_end, state, pos)
+        while end > pos and text[end - 1] in _END_STRIP:
+            end -= 1
+        if kind == "opener" and not lenient and end <= head_end:
+            return None  # a bare opener ("Văn phòng", "Công an") is not a name in running text
+        if kind == "bare" and not self._ends_cleanly(text, folded, end):
+            return None
+        return NameMatch(pos, end, text[pos:end], "collective" if kind == "bare" else kind)
+
+    def _head(self, text: str, folded: str, pos: int, lenient: bool, in_list: bool) -> tuple[int, str, str] | None:
+        """End, kind and extension state of the name's first part at ``pos``."""
+        cands: list[tuple[int, int, str, str]] = []  # (end, priority, kind, state)
+        m = self._known.match(folded, pos)
+        if m:
+            cands.append((m.end(), 4, "agency", self._state_of(text, pos, m.end())))
+        m = self._abbr.match(text, pos)
+        if m:
+            cands.append((m.end(), 3, "abbreviation", "abbr"))
+        m = self._fixed.match(folded, pos)
+        if m:
+            cands.append((m.end(), 2, "collective", "fixed"))
+        else:
+            m = self._collective.match(folded, pos)
+            if m:
+                cands.append((m.end(), 2, "collective", "bare"))
+        m = self._openers.match(folded, pos)
+        if m and self._opener_ok(text, folded, pos, m.end()):
+            cands.append((m.end(), 1, "opener", self._state_of(text, pos, m.end())))
+        if in_list and not cands:
+            m = self._bare_fixed.match(folded, pos) or self._bare_noun.match(folded, pos)
+            if m:
+                fixed = bool(self._bare_fixed.match(folded, pos))
+                cands.append((m.end(), 0, "bare", "fixed" if fixed else "bare"))
+        if not cands:
+            return None
+        end, _prio, kind, state = max(cands, key=lambda c: (c[0], c[1]))
+        exc = self._exceptions.match(folded, pos)
+        if exc and exc.end() >= end:
+            return None
+        if not lenient and kind != "abbreviation" and not text[pos].isupper():
+            return None
+        return end, kind, state
+
+    def _opener_ok(self, text: str, folded: str, pos: int, end: int) -> bool:
+        """A one-syllable opener ("Sở", "Tổ", "Hội") begins a name only before a capitalised word, an
+        abbreviation or a number: "Sở Y tế", not "Tổ chức" or "Hội nghị"."""
+        if folded[pos:end] not in self._single_openers:
+            return True
+        tok = _TOKEN.match(text, end + len(_SPACES.match(text, end).group(0)))
+        return bool(tok) and (_is_cap(tok.group(0)) or _is_number(tok.group(0)))
+
+    @staticmethod
+    def _state_of(text: str, start: int, end: int) -> str:
+        """How the text up to ``end`` ends: an abbreviation, a capitalised syllable (which a lower-case one
+        may complete) or a lower-case one."""
+        words = _TOKEN.findall(text[start:end])
+        last = words[-1] if words else ""
+        if _is_abbr(last) or _is_number(last):
+            return "abbr"
+        return "cap" if _is_cap(last) else "lower"
+
+    def _ends_cleanly(self, text: str, folded: str, end: int) -> bool:
+        """A bare collective noun is a list member only where its phrase ends: "đoàn thể và UBND ...", not
+        "cơ quan thường trực"."""
+        j = end + len(_SPACES.match(text, end).group(0))
+        if j >= len(text) or not text[j].isalnum():
+            return True
+        return bool(self._predicate.match(folded, j) or re.match(r"(?:và|cùng)\b", folded[j:]))
+
+    # -- what may follow the first part ---------------------------------------------------------------------
+
+    def _extend(self, text: str, folded: str, i: int, state: str, start: int) -> int:
+        """Extend a name that began at ``start`` from ``i`` (see the module docstring); ``state`` is how the
+        text so far ends: ``cap``, ``lower``, ``abbr``, ``place`` (an administrative level), ``placecap`` (a
+        place name), ``bare`` (a collective noun that another may join: "các Phòng, đơn vị") or ``fixed``."""
+        n = len(text)
+        while True:
+            j = i + len(_SPACES.match(text, i).group(0))
+            if j < n and text[j] == "\n" and state not in ("place", "placecap"):
+                k = self._header_wrap(text, folded, start, j)
+                if k is not None:
+                    i, state = k, "place"
+                    continue
+            if j >= n or text[j] == "\n":
+                return i
+            ch = text[j]
+            if ch in ",;":
+                nxt = self._after_comma(text, folded, j, state) if ch == "," else None
+                if nxt is None:
+                    return i
+                i, state = nxt
+                continue
+            if ch in "-–":  # "Ban Tổ chức - Kiểm tra", "Đài Truyền thanh - Truyền hình"
+                k = j + len(_DASH.match(text, j).group(0))
+                tok = _TOKEN.match(text, k)
+                if tok and _is_cap(tok.group(0)) and not self._breakers.match(folded, k):
+                    i, state = tok.end(), self._state_of(text, k, tok.end())
+                    continue
+                return i
+            tok = _TOKEN.match(text, j)
+            if not tok:
+                return i
+            word = tok.group(0)
+            if folded.startswith("và", j) and tok.end() == j + 2:
+                nxt = self._after_and(text, folded, tok.end(), state)
+                if nxt is None:
+                    return i
+                i, state = nxt
+                continue
+            step = self._step(text, folded, j, word, tok.end(), state)
+            if step is None:
+                return i
+            i, state = step
+
+    def _header_wrap(self, text: str, folded: str, start: int, j: int) -> int | None:
+        """Where an upper-case header name wrapped onto the next line goes on ("ỦY BAN NHÂN DÂN" / "TỈNH LÂM
+        ĐỒNG"): the end of that line's administrative level, or None."""
+        if not is_upper_case(text[start:j]):
+            return None
+        k = j + 1
+        line_end = text.find("\n", k)
+        line_end = len(text) if line_end < 0 else line_end
+        k += len(text[k:line_end]) - len(text[k:line_end].lstrip())
+        m = self._admin.match(folded, k)
+        if not m or not is_upper_case(text[k:line_end]) or len(text[k:line_end]) > 60:
+            return None
+        return m.end()
+
+    def _step(
+        self, text: str, folded: str, j: int, word: str, word_end: int, state: str
+    ) -> tuple[int, str] | None:
+        """One more part of a name at ``j`` (not a connector), or None where the name ends."""
+        if _is_cap(word):
+            m = self._known.match(folded, j)
+            if m:
+                return m.end(), self._state_of(text, j, m.end())
+            m = self._abbr.match(text, j)
+            if m:
+                return m.end(), "abbr"
+            if state == "place" or state == "placecap":
+                return word_end, "placecap"
+            return word_end, "abbr" if _is_abbr(word) or _is_number(word) else "cap"
+        if _is_number(word):
+            return (word_end, "abbr") if state in ("cap", "abbr", "placecap", "lower") else None
+        m = self._genitive.match(folded, j)
+        if m and not self._tails.match(folded, j):
+            inner = self.match(text, m.end())
+            if inner is not None and inner.kind != "collective":
+                return inner.end, self._state_of(text, inner.start, inner.end)
+            return None
+        # the longest lower-case part that names use wins ("xã hội" over the level "xã"), unless the
+        # predicate begins here ("có trách nhiệm", but "có liên quan" is a tail)
+        parts = [
+            (m.end(), kind)
+            for rx, kind in ((self._admin, "place"), (self._tails, "tail"), (self._name_words, "lower"))
+            if (m := rx.match(folded, j))
+        ]
+        m = self._known.match(folded, j)
+        if m:
+            parts.append((m.end(), self._state_of(text, j, m.end())))
+        best = max(parts, default=None)
+        predicate = self._predicate.match(folded, j)
+        if predicate and (best is None or predicate.end() >= best[0]):
+            return None
+        if best is not None:
+            return best
+        if state == "cap":
+            return word_end, "lower"
+        return None
+
+    def _after_comma(self, text: str, folded: str, j: int, state: str) -> tuple[int, str] | None:
+        """What a comma at ``j`` continues: another collective noun after a bare one ("các Phòng, đơn vị"),
+        another level in a list of places ("các huyện, thị xã"), or the middle of a name ("Sở Văn hóa, Thể
+        thao và Du lịch"). None when the comma ends the name."""
+        k = j + 1 + len(_SPACES.match(text, j + 1).group(0))
+        if state == "bare":
+            m = self._bare_fixed.match(folded, k) or self._bare_noun.match(folded, k)
+            if m:
+                return m.end(), "bare"
+        if state == "place" and self._place_level(text, folded, k):
+            return self._admin.match(folded, k).end(), "place"  # type: ignore[union-attr]
+        end = self._internal_coordination(text, folded, k)
+        return (end, "lower") if end is not None else None
+
+    def _after_and(self, text: str, folded: str, k: int, state: str) -> tuple[int, str] | None:
+        """What "và" continues: another level in a list of places, or the second half of a name ("Sở Thông
+        tin và Truyền thông") when a capitalised word that does not begin another name follows."""
+        k += len(_SPACES.match(text, k).group(0))
+        if state == "place" and self._place_level(text, folded, k):
+            return self._admin.match(folded, k).end(), "place"  # type: ignore[union-attr]
+        if not self._plain_cap(text, folded, k):
+            return None
+        tok = _TOKEN.match(text, k)
+        assert tok is not None
+        return tok.end(), "cap"
+
+    def _place_level(self, text: str, folded: str, k: int) -> bool:
+        """Another level in a list of places ("các huyện, thị xã, thành phố"): lower case, without its own
+        determiner, and not the start of a name ("Tỉnh đoàn", "Huyện ủy")."""
+        m = self._admin.match(folded, k)
+        return (
+            bool(m) and text[k].islower() and not folded.startswith("các", k) and not self._known.match(folded, k)
+        )
+
+    def _plain_cap(self, text: str, folded: str, k: int) -> bool:
+        """A capitalised word at ``k`` that continues a name: not the start of another one, not a word that
+        never does ("Nhân dân", "Nhà nước")."""
+        tok = _TOKEN.match(text, k)
+        if not tok or not _is_cap(tok.group(0)) or _is_abbr(tok.group(0)):
+            return False
+        if self._breakers.match(folded, k) or self._known.match(folded, k) or self._abbr.match(text, k):
+            return False
+        return not (
+            self._openers.match(folded, k)
+            and self._opener_ok(text, folded, k, self._openers.match(folded, k).end())
+        )
+
+    def _internal_coordination(self, text: str, folded: str, k: int) -> int | None:
+        """End of "B và C" after a comma inside a name ("Sở Văn hóa, Thể thao và Du lịch"), or None when what
+        follows the comma is not such a run of capitalised words joined by "và"."""
+        p, saw_and = k, False
+        while True:
+            if not self._plain_cap(text, folded, p):
+                return None
+            tok = _TOKEN.match(text, p)
+            assert tok is not None
+            p = tok.end()
+            nxt = _TOKEN.match(text, p + len(_SPACES.match(text, p).group(0)))
+            if (
+                nxt
+                and not _is_cap(nxt.group(0))
+                and nxt.group(0) != "và"
+                and not self._predicate.match(folded, nxt.start())
+            ):
+                p = nxt.end()
+            q = p + len(_SPACES.match(text, p).group(0))
+            if folded.startswith("và ", q):
+                saw_and = True
+                p = q + 3
+                continue
+            return p if saw_and else None
+
+    # -- lists and running text ---------------------------------------------------------------------------
+
+    def match_list(self, text: str, pos: int, *, lenient: bool = True) -> list[NameMatch]:
+        """The names of a list of units that begins at ``pos`` ("Báo Đắk Lắk, Đài Phát thanh và Truyền hình
+        tỉnh, Tạp chí Chư Yang Sin"), split where a comma, a semicolon, "và" or "cùng" is followed by another
+        name; empty when no name begins at ``pos``."""
+        first = self.match(text, pos, lenient=lenient)
+        if first is None:
+            return []
+        out, i = [first], first.end
+        while True:
+            sep = _LIST_SEP.match(text, i)
+            if not sep:
+                break
+            nxt = self.match(text, sep.end(), lenient=lenient, in_list=True)
+            if nxt is None:
+                break
+            out.append(nxt)
+            i = nxt.end
+        return out
+
+    def find_all(self, text: str, start: int = 0, end: int | None = None) -> list[NameMatch]:
+        """Every named organization in ``text[start:end]``, in order, without overlaps (strict matching:
+        capitalised, more than a bare opener; collectives such as "các sở, ngành" are not names)."""
+        end = len(text) if end is None else end
+        folded = _folded(text)
+        starts = {m.start() for m in self._known.finditer(folded, start, end)}
+        starts |= {m.start() for m in self._abbr.finditer(text, start, end)}
+        starts |= {m.start() for m in self._openers.finditer(folded, start, end)}
+        out: list[NameMatch] = []
+        last = start
+        for s in sorted(starts):
+            if s < last or _inside_upper_run(text, s):
+                continue
+            m = self.match(text, s)
+            if m is None or m.end > end or m.kind == "collective":
+                continue
+            out.append(m)
+            last = m.end
+        return out
+
+    # -- canonical form ------------------------------------------------------------------------------------
+
+    def canonical(self, name: str) -> str:
+        """The name with abbreviations expanded, an upper-case header re-cased and listed agencies in their
+        listed spelling: "LĐLĐ tỉnh" → "Liên đoàn Lao động tỉnh", "Sở Thông tin truyền thông" → "Sở Thông tin
+        và Truyền thông", "Ban chỉ đạo 35" → "Ban Chỉ đạo 35"."""
+        s = " ".join(name.split()).strip(_END_STRIP)
+        s = self.recase.organ(s) if is_upper_case(s) else self.abbreviations.expand_text(s)
+        folded = _folded(s)
+        out, last = [], 0
+        for m in self._known.finditer(folded):
+            spelling = self._spelling.get(re.sub(r"\s+", " ", m.group(0)))
+            if spelling is None:
+                spelling = next((v for k, v in self._spelling.items() if _loose(k) == _loose(m.group(0))), None)
+            if spelling is None:
+                continue
+            out.append(s[last : m.start()])
+            out.append(spelling)
+            last = m.end()
+        out.append(s[last:])
+        s = "".join(out)
+        return s[:1].upper() + s[1:]
+
+
+def _inside_upper_run(text: str, pos: int) -> bool:
+    """Whether ``pos`` is inside a run of upper-case words ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA"), where a name can
+    only begin with the run: "HỘI" there is no association."""
+    tok = _TOKEN.match(text, pos)
+    if not tok or not _is_abbr(tok.group(0)) or len(tok.group(0)) < 2:
+        return False
+    before = text[max(0, pos - 40) : pos]
+    m = re.search(r"(\w+)[ \t]+$", before)
+    return bool(m) and m.group(1).isupper() and len(m.group(1)) >= 2
+
+
+def _loose(folded: str) -> str:
+    """A folded name without its punctuation, for spellings that differ only in commas, dashes or spaces."""
+    return " ".join(re.sub(r"[,;\-–]", " ", folded).split())

@@ -1,0 +1,170 @@
+"""The organization-name matcher shared by the units and mentions tables, and its data files' loaders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.extractors.unit_names import UnitNames
+from pipeline.rules.agencies import Agencies, UnitRoles
+from pipeline.rules.gazetteer import GazetteerError
+
+
+@pytest.fixture(scope="module")
+def names() -> UnitNames:
+    return UnitNames.default()
+
+
+def members(names: UnitNames, text: str) -> list[str]:
+    found = names.match_list(text, 0)
+    for m in found:  # every name is the text at its span
+        assert text[m.start : m.end] == m.text
+    return [m.text for m in found]
+
+
+def test_a_list_of_media_splits_at_commas_that_open_a_new_name(names: UnitNames) -> None:
+    text = "Báo Đắk Lắk, Đài Phát thanh và Truyền hình tỉnh, Tạp chí Chư Yang Sin, Cổng Thông tin điện tử tỉnh"
+    assert members(names, text) == [
+        "Báo Đắk Lắk",
+        "Đài Phát thanh và Truyền hình tỉnh",
+        "Tạp chí Chư Yang Sin",
+        "Cổng Thông tin điện tử tỉnh",
+    ]
+
+
+def test_commas_inside_a_department_name_do_not_split_it(names: UnitNames) -> None:
+    assert members(names, "Sở Văn hóa, Thể thao và Du lịch chủ trì, phối hợp") == [
+        "Sở Văn hóa, Thể thao và Du lịch"
+    ]
+    # an unlisted name of the same shape ("A, B và C") stays whole too
+    assert members(names, "Phòng Văn hóa, Khoa học và Thông tin huyện hướng dẫn") == [
+        "Phòng Văn hóa, Khoa học và Thông tin huyện"
+    ]
+
+
+def test_two_departments_with_and_in_their_names(names: UnitNames) -> None:
+    assert members(names, "Sở Nông nghiệp và Môi trường, Sở Dân tộc và Tôn giáo") == [
+        "Sở Nông nghiệp và Môi trường",
+        "Sở Dân tộc và Tôn giáo",
+    ]
+
+
+def test_a_name_ends_where_the_predicate_begins(names: UnitNames) -> None:
+    assert members(names, "Văn phòng BQLKKT tỉnh đôn đốc các Phòng, đơn vị trực thuộc") == [
+        "Văn phòng BQLKKT tỉnh"
+    ]
+    assert members(names, "Sở Tài chính chủ trì, phối hợp các sở, ban, ngành") == ["Sở Tài chính"]
+    assert members(names, "Công an tỉnh là cơ quan thường trực") == ["Công an tỉnh"]
+    assert members(names, "Báo Yên Bái tổ chức tuyên truyền") == ["Báo Yên Bái"]
+
+
+def test_a_genitive_belongs_to_the_name(names: UnitNames) -> None:
+    text = "Tổ Biên tập Trang TTĐT của BQLKKT tỉnh tăng cường công tác thông tin"
+    assert members(names, text) == ["Tổ Biên tập Trang TTĐT của BQLKKT tỉnh"]
+
+
+def test_collectives_and_their_elliptical_coordination(names: UnitNames) -> None:
+    assert members(names, "các Phòng, đơn vị trực thuộc có trách nhiệm chỉ đạo") == [
+        "các Phòng, đơn vị trực thuộc"
+    ]
+    assert members(names, "Các chi, đảng bộ cơ sở, các đoàn thể Khối") == [
+        "Các chi, đảng bộ cơ sở",
+        "các đoàn thể Khối",
+    ]
+    # "sở, ban, ngành" is one fixed coordination: what follows it is another member
+    assert members(
+        names, "Các sở, ban, ngành, đoàn thể và Ủy ban nhân dân các xã, phường, đặc khu căn cứ chức năng"
+    ) == ["Các sở, ban, ngành", "đoàn thể", "Ủy ban nhân dân các xã, phường, đặc khu"]
+
+
+def test_a_list_of_places_stays_in_one_name(names: UnitNames) -> None:
+    assert members(names, "UBND các huyện, thị xã, thành phố") == ["UBND các huyện, thị xã, thành phố"]
+    assert members(names, "Liên đoàn lao động các huyện, thành phố, công đoàn ngành và Công đoàn Viên chức") == [
+        "Liên đoàn lao động các huyện, thành phố",
+        "công đoàn ngành",
+        "Công đoàn Viên chức",
+    ]
+
+
+def test_a_level_that_begins_a_name_is_not_another_place(names: UnitNames) -> None:
+    text = "Hội Nông dân tỉnh, Hội Cựu chiến binh tỉnh, Tỉnh đoàn"
+    assert members(names, text) == ["Hội Nông dân tỉnh", "Hội Cựu chiến binh tỉnh", "Tỉnh đoàn"]
+
+
+def test_semicolons_separate_members(names: UnitNames) -> None:
+    text = "Các sở, ban, ngành; UBND các xã, phường, đặc khu; các cơ quan, đơn vị có liên quan"
+    assert members(names, text) == [
+        "Các sở, ban, ngành",
+        "UBND các xã, phường, đặc khu",
+        "các cơ quan, đơn vị có liên quan",
+    ]
+
+
+def test_words_that_begin_like_an_organ_are_not_names_in_running_text(names: UnitNames) -> None:
+    for text in (
+        "Tổ chức hội nghị quán triệt Nghị quyết.",
+        "Báo cáo kết quả thực hiện trước ngày 30/11.",
+        "Phòng, chống ma túy trong trường học.",
+        "Hội nghị sơ kết được tổ chức tại hội trường.",
+        "Ban hành kế hoạch cụ thể.",
+    ):
+        assert names.find_all(text) == [], text
+
+
+def test_running_text_finds_named_partners_not_collectives(names: UnitNames) -> None:
+    text = "Chủ trì, phối hợp với Sở Thông tin và Truyền thông, các sở, ngành và UBND tỉnh Đắk Lắk định hướng."
+    assert [m.text for m in names.find_all(text)] == ["Sở Thông tin và Truyền thông", "UBND tỉnh Đắk Lắk"]
+
+
+def test_upper_case_header_names_and_their_wrapped_line(names: UnitNames) -> None:
+    text = "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTM. BAN THƯỜNG VỤ\n"
+    assert [m.text for m in names.find_all(text)] == ["ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG", "BAN THƯỜNG VỤ"]
+
+
+def test_canonical_forms(names: UnitNames) -> None:
+    assert names.canonical("LĐLĐ tỉnh") == "Liên đoàn Lao động tỉnh"
+    assert names.canonical("Sở Thông tin truyền thông") == "Sở Thông tin và Truyền thông"
+    assert names.canonical("Ban chỉ đạo 35 Đảng ủy khối") == "Ban Chỉ đạo 35 Đảng ủy Khối"
+    assert names.canonical("Văn phòng BQLKKT tỉnh") == "Văn phòng Ban Quản lý Khu kinh tế tỉnh"
+    assert names.canonical("Sở Văn hoá, Thể thao và Du lịch") == "Sở Văn hóa, Thể thao và Du lịch"
+    assert names.canonical("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG") == "Ủy ban nhân dân tỉnh Lâm Đồng"
+    assert names.canonical("các sở, ban, ngành") == "Các sở, ban, ngành"
+
+
+# -- the loaders ------------------------------------------------------------------------------------------
+
+
+def write(tmp_path: Path, name: str, data: dict) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_packaged_lists_hold_the_2025_departments() -> None:
+    agencies = {a.name for a in Agencies.default().agencies}
+    for name in ("Sở Nông nghiệp và Môi trường", "Sở Dân tộc và Tôn giáo", "Sở Thông tin và Truyền thông"):
+        assert name in agencies
+
+
+def test_an_unknown_key_names_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "agencies.json", {"agencies": [], "openers": [], "opener": []})
+    with pytest.raises(GazetteerError, match=r"agencies\.json.*unknown key 'opener'"):
+        Agencies.from_file(path)
+    path = write(
+        tmp_path, "bad_agency.json", {"agencies": [{"name": "Sở Y tế", "kind": "x", "alias": []}], "openers": []}
+    )
+    with pytest.raises(GazetteerError, match=r"bad_agency\.json: agencies\[0\].*unknown key 'alias'"):
+        Agencies.from_file(path)
+    path = write(
+        tmp_path, "roles.json", {"roles": {"lead": [], "coordinate": []}, "predicate_words": [], "cues": []}
+    )
+    with pytest.raises(GazetteerError, match=r"roles\.json.*unknown key 'cues'"):
+        UnitRoles.from_file(path)
+
+
+def test_a_link_phrase_must_give_a_known_role(tmp_path: Path) -> None:
+    data = {"roles": {"lead": [], "coordinate": []}, "predicate_words": [], "link_phrases": {"chỉ đạo": "boss"}}
+    with pytest.raises(GazetteerError, match="link_phrases"):
+        UnitRoles.from_file(write(tmp_path, "roles.json", data))
