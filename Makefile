@@ -4,9 +4,15 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test
+.PHONY: setup setup-test run test
 setup:
 	bash scripts/install-system.sh
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+
+setup-test:
+	bash scripts/install-system.sh --test
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
@@ -14,6 +20,6 @@ setup:
 run: setup
 	$(VENV)/bin/kehoach extract corpora/ --out outputs/run
 
-test: setup
+test: setup-test
 	$(VENV)/bin/ruff check pipeline tests
 	$(PY) -m pytest -q

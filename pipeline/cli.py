@@ -23,9 +23,12 @@ examples:
   kehoach extract plan1.docx plan2.pdf --out outputs/two
 
 what it writes into --out:
-  documents, sections, citations, phases, units, fields, pages, errors
+  documents, sections, citations, phases, deadlines, units, mentions, fields, pages, errors,
+  and the audit's edges and audit_findings
       as .csv and .parquet, and all of them in plans.db (SQLite)
   texts/<doc_id>.txt   the normalized text; every char_start/char_end points into it
+  audit.md             the citation audit's summary
+  .cache/              per-document results, so a re-run only processes new or changed files
 
 An input that cannot be read becomes a row of errors.csv (file, stage, error type, message) and the
 batch goes on. The exit status is 0 when at least one input was processed (use --strict to fail on any
@@ -61,6 +64,26 @@ def _extract(args: argparse.Namespace) -> int:
         print("kehoach: no input could be processed", file=sys.stderr)
         return 1
     return 1 if args.strict and summary.failed else 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    import pipeline
+    from pipeline.audit import audit, summary_markdown
+    from pipeline.tables import write_corpus_tables, write_text
+
+    out = Path(args.out_dir)
+    try:
+        tables = pipeline.load(out)
+    except FileNotFoundError as exc:
+        print(f"kehoach audit: {exc}", file=sys.stderr)
+        return 1
+    results = audit(tables)
+    write_corpus_tables(out, results)
+    report = summary_markdown(results)
+    write_text(out / "audit.md", report)
+    print(report, end="")
+    print(f"edges and audit_findings written to {out} (CSV, Parquet, plans.db); this report in {out / 'audit.md'}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,6 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="give up on a document after this long and record an errors row (default: 300; 0 = no limit)",
     )
     ex.set_defaults(func=_extract)
+    au = sub.add_parser(
+        "audit",
+        help="check that sub-plans cite their parent plans correctly",
+        description=(
+            "Resolve every citation of a finished run to the plans of the same corpus and check number, date, "
+            "issuer, type, dating order, cycles and phase windows. `extract` already runs this at its end; run "
+            "it again after editing the tables or the rules in rules/data/audit.json."
+        ),
+        epilog="writes edges and audit_findings (CSV, Parquet, plans.db) and audit.md into OUT_DIR",
+    )
+    au.add_argument("out_dir", metavar="OUT_DIR", help="an output folder written by `kehoach extract`")
+    au.set_defaults(func=_audit)
     return parser
 
 

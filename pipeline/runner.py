@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.audit import audit, summary_markdown
 from pipeline.cache import ResultCache, file_hash
 from pipeline.executors import DEFAULT_TIMEOUT, Task, execute
 from pipeline.extractors import TABLE_EXTRACTORS, finder
@@ -27,7 +28,7 @@ from pipeline.ingest.vietnamese import check_vietnamese
 from pipeline.model import DocumentRecord, ExtractionError, NormalizedText, PipelineError, Section
 from pipeline.normalize import normalize
 from pipeline.segment import segment
-from pipeline.tables import COLUMNS, TableWriter, write_text
+from pipeline.tables import COLUMNS, CORPUS_TABLES, TableWriter, write_text
 
 #: Files that are never plans: editor and OS droppings.
 _SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -272,7 +273,7 @@ def run(
         todo.append(Task(i, str(path), doc_id))
     cached = len(outcomes)
 
-    tables = [t for t in COLUMNS if t not in {"errors"}]
+    tables = [t for t in COLUMNS if t not in {"errors", *CORPUS_TABLES}]
     writer = TableWriter(out, [*tables, "errors"])
     for e in errors:
         writer.append("errors", [asdict(e)], -1)
@@ -302,7 +303,9 @@ def run(
             bar.set_postfix_str(files[index].name[:40])
             take(index, outcome)
         bar.close()
-        writer.finish()
+        findings = audit({name: writer.staged(name) for name in ("documents", "citations", "phases")})
+        writer.finish(extra=findings)
+        write_text(out / "audit.md", summary_markdown(findings))
     except KeyboardInterrupt:
         interrupted = True
         bar.close()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.audit import EDGE_COLUMNS, FINDING_COLUMNS
 from pipeline.model import Citation, Deadline, Mention, Phase, Unit
 
 
@@ -77,7 +78,12 @@ COLUMNS: dict[str, list[str]] = {
     "fields": ["doc_id", "field", "value", "raw", "char_start", "char_end", "page"],
     "pages": ["doc_id", "page", "char_start", "char_end", "method", "ocr_confidence"],
     "errors": ["source_path", "stage", "error_type", "message"],
+    "edges": EDGE_COLUMNS,
+    "audit_findings": FINDING_COLUMNS,
 }
+
+#: Tables computed over the whole corpus once every document is done (the audit), not per document.
+CORPUS_TABLES = ("edges", "audit_findings")
 
 #: Integer columns, so that empty tables and CSV round trips keep their types.
 INTEGER_COLUMNS = {
@@ -90,6 +96,7 @@ INTEGER_COLUMNS = {
     "pages",
     "chars",
     "phase_no",
+    "mentions",
 }
 #: Real-valued columns.
 FLOAT_COLUMNS = {"ocr_confidence"}
@@ -107,6 +114,8 @@ TABLE_DESCRIPTIONS = {
     "fields": "Provenance of every documents value: where in the text it was read.",
     "pages": "Where each page starts and ends in the normalized text, and how its text was obtained.",
     "errors": "One row per input that could not be processed, with the stage and the reason.",
+    "edges": "The citation graph: each document a plan cites, and the plan of the corpus it resolves to.",
+    "audit_findings": "Problems in how sub-plans cite their parents: check, severity, both values, span.",
 }
 
 
@@ -222,6 +231,11 @@ class TableWriter:
         values = [(seq, *(_sql_value(row.get(c)) for c in cols)) for row in rows]
         self.con.executemany(f'INSERT INTO "_stage_{name}" VALUES ({marks})', values)
 
+    def staged(self, name: str) -> pd.DataFrame:
+        """Everything staged so far for table ``name``, in input order (for the corpus-level audit)."""
+        self.con.commit()
+        return pd.concat([frame(name, []), *self._chunks(name)], ignore_index=True)
+
     def _chunks(self, name: str) -> Iterator[pd.DataFrame]:
         cols = ", ".join(f'"{c}"' for c in COLUMNS[name])
         cursor = self.con.execute(f'SELECT {cols} FROM "_stage_{name}" ORDER BY _seq, rowid')
@@ -253,6 +267,7 @@ class TableWriter:
                 )
                 self.con.execute(f'DROP TABLE "_stage_{name}"')
             for name, df in (extra or {}).items():
+                df = frame(name, df.to_dict("records")) if name in COLUMNS else df
                 csv_tmp, pq_tmp = self._tmp(f"{name}.csv"), self._tmp(f"{name}.parquet")
                 staged += [(csv_tmp, self.out_dir / f"{name}.csv"), (pq_tmp, self.out_dir / f"{name}.parquet")]
                 df.to_csv(csv_tmp, index=False, encoding="utf-8")
@@ -294,3 +309,28 @@ def _sql_value(value: object) -> object:
     if isinstance(value, float) and value != value:
         return None
     return value
+
+
+def write_corpus_tables(out_dir: Path, frames: dict[str, pd.DataFrame]) -> None:
+    """Write tables computed after the fact (``kehoach audit``) into an existing output folder: CSV and
+    Parquet atomically, and into a copy of ``plans.db`` that then replaces the original."""
+    import shutil
+
+    for name, df in frames.items():
+        df = frame(name, df.to_dict("records")) if name in COLUMNS else df
+        with atomic_path(out_dir / f"{name}.csv") as tmp:
+            df.to_csv(tmp, index=False, encoding="utf-8")
+        with atomic_path(out_dir / f"{name}.parquet") as tmp:
+            df.to_parquet(tmp, index=False)
+    db = out_dir / "plans.db"
+    with atomic_path(db) as tmp:
+        if db.exists():
+            shutil.copyfile(db, tmp)
+        con = sqlite3.connect(tmp)
+        try:
+            for name, df in frames.items():
+                df = frame(name, df.to_dict("records")) if name in COLUMNS else df
+                df.to_sql(name, con, index=False, if_exists="replace")
+            con.commit()
+        finally:
+            con.close()

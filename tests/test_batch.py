@@ -143,3 +143,23 @@ def test_load_refuses_a_folder_that_is_not_an_output(tmp_path: Path) -> None:
 
     with pytest.raises(FileNotFoundError, match="no documents table"):
         pipeline.load(tmp_path)
+
+
+def test_audit_command_rewrites_the_audit_tables(batch: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
+    _src, out = batch
+    (out / "edges.csv").unlink()
+    assert main(["audit", str(out)]) == 0
+    edges = pd.read_csv(out / "edges.csv", dtype=str, keep_default_na=False)
+    assert len(edges) >= 1 and set(edges.relation) <= {"basis", "reference"}
+    con = sqlite3.connect(out / "plans.db")
+    try:
+        n = con.execute("select count(*) from audit_findings").fetchone()[0]
+    finally:
+        con.close()
+    assert n == len(pd.read_csv(out / "audit_findings.csv"))
+    assert "# Citation audit" in capsys.readouterr().out
+    assert (out / "audit.md").read_text(encoding="utf-8").startswith("# Citation audit")
+
+
+def test_audit_command_on_a_folder_without_tables(tmp_path: Path) -> None:
+    assert main(["audit", str(tmp_path)]) == 1

@@ -128,3 +128,13 @@ def test_blank_number_and_day_left_empty_not_invented() -> None:
 def test_impossible_date_is_not_fixed() -> None:
     m, _ = meta_of(STATE.replace("ngày 12 tháng 3", "ngày 31 tháng 2"))
     assert m.issue_date == ""
+
+
+def test_a_cited_number_in_a_headerless_copy_is_not_the_plans_number() -> None:
+    text = (
+        "UBND HUYỆN ĐỨC TRỌNG\nTRƯỜNG TIỂU HỌC KIM ĐỒNG\n"
+        "Thực hiện Kế hoạch số 43/KH-PGDĐT về việc tuyên truyền phòng, chống dịch bệnh trên địa bàn huyện\n"
+        "Nhà trường tổ chức tuyên truyền đến toàn thể cán bộ, giáo viên, nhân viên và học sinh.\n"
+    )
+    m, _ = meta_of(text)
+    assert (m.number, m.symbol) == ("", "")

@@ -89,7 +89,10 @@ class MetadataExtractor:
     def _number(self, doc: Segmented, head: list[Line], meta: DocumentRecord) -> None:
         for line in head:
             m = NUMBER_LINE.search(line.text)
-            if m:
+            # The number line opens its line ("Số: 12/KH-UBND"), or follows the organ name that a converter
+            # put on the same line; "Thực hiện Kế hoạch số 43/KH-PGDĐT" is a citation, not the plan's number.
+            before = line.text[: m.start()] if m else ""
+            if m and (not before.strip() or is_upper_case(before, share=1.0)):
                 self._set_number(meta, m, line.start)
                 return
         preamble_end = doc.offset_of_line(doc.layout.body_start)
