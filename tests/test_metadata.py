@@ -138,3 +138,10 @@ def test_a_cited_number_in_a_headerless_copy_is_not_the_plans_number() -> None:
     )
     m, _ = meta_of(text)
     assert (m.number, m.symbol) == ("", "")
+
+
+def test_chained_authorities_and_the_title_under_them() -> None:
+    text = STATE.replace("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH")
+    m, _ = meta_of(text)
+    assert m.signer_authority == "TM. Ủy ban nhân dân; KT. Chủ tịch"
+    assert (m.signer_title, m.signer_name) == ("Phó Chủ tịch", "Trần Văn Bình")

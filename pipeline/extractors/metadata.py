@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 from pipeline.extractors.casing import Recaser, is_upper_case
@@ -269,14 +270,21 @@ class MetadataExtractor:
     def _signer(self, doc: Segmented, meta: DocumentRecord) -> None:
         closing = doc.closing_lines or doc.lines[-40:]
         auth_i = None
+        parts: list[str] = []
         for i, line in enumerate(closing):
             m = AUTHORITY.match(line.stripped)
-            if m and len(line.stripped) < 80:
+            if m and len(line.stripped) < 80 and (auth_i is None or i == auth_i + 1):
+                # Authorities chain on consecutive lines: "TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH".
+                first = auth_i is None
                 auth_i = i
                 auth = m.group("auth").replace("T/M", "TM").replace("K/T", "KT").replace("T/L", "TL")
-                rest = line.stripped[m.end() :].strip()
-                meta.signer_authority = f"{auth}. {self.recase.title(rest)}".strip()
-                self._add(meta, "signer_authority", meta.signer_authority, line.content_start, line.content_end)
+                parts.append(f"{auth}. {self.recase.title(line.stripped[m.end() :].strip())}".strip())
+                meta.signer_authority = "; ".join(parts)
+                if first:
+                    self._add(meta, "signer_authority", meta.signer_authority, line.content_start, line.content_end)
+                else:
+                    meta.fields[-1] = replace(meta.fields[-1], value=meta.signer_authority, char_end=line.content_end)
+            elif auth_i is not None:
                 break
         title_from = auth_i + 1 if auth_i is not None else 0
         for line in closing[title_from:]:
