@@ -281,9 +281,13 @@ class MetadataExtractor:
                 parts.append(f"{auth}. {self.recase.title(line.stripped[m.end() :].strip())}".strip())
                 meta.signer_authority = "; ".join(parts)
                 if first:
-                    self._add(meta, "signer_authority", meta.signer_authority, line.content_start, line.content_end)
+                    self._add(
+                        meta, "signer_authority", meta.signer_authority, line.content_start, line.content_end
+                    )
                 else:
-                    meta.fields[-1] = replace(meta.fields[-1], value=meta.signer_authority, char_end=line.content_end)
+                    meta.fields[-1] = replace(
+                        meta.fields[-1], value=meta.signer_authority, char_end=line.content_end
+                    )
             elif auth_i is not None:
                 break
         title_from = auth_i + 1 if auth_i is not None else 0
