@@ -134,6 +134,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     au.add_argument("out_dir", metavar="OUT_DIR", help="an output folder written by `kehoach extract`")
     au.set_defaults(func=_audit)
+
+    import pipeline.report as report
+    import pipeline.serve as serve
+
+    sv = sub.add_parser(
+        "serve",
+        help="browse the tables in a web UI (Datasette)",
+        description="Serve OUT_DIR/plans.db with Datasette at http://HOST:PORT/plans: facets, full-text search "
+        "over section texts, canned queries for auditors, and every span shown in its context.",
+    )
+    serve.add_arguments(sv)
+    sv.set_defaults(func=serve.run_from_args)
+    rp = sub.add_parser(
+        "report",
+        help="write one self-contained HTML report (overview, timelines, citation graph, plans)",
+        description="Write an offline HTML report of a run: an overview by province and issuer, every plan's "
+        "phases on one time axis, the citation graph with audit findings, section coverage, and one page "
+        "per plan with its extracted spans highlighted.",
+    )
+    report.add_arguments(rp)
+    rp.set_defaults(func=report.run_from_args)
     return parser
 
 
