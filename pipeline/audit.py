@@ -31,9 +31,10 @@ from typing import Any
 import pandas as pd
 
 from pipeline.extractors.docnumber import DocNumber, NumberGrammar
-from pipeline.rules.citation_rules import AuditRules, CitationRules, phrase_pattern
+from pipeline.rules.citation_rules import AuditRules, CitationRules
 from pipeline.rules.gazetteer import DocumentTypes, Provinces, fold
 from pipeline.rules.language import LanguageRules
+from pipeline.rules.phrases import phrase_pattern
 
 __all__ = ["EDGE_COLUMNS", "FINDING_COLUMNS", "Auditor", "audit", "summary_markdown"]
 

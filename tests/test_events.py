@@ -95,7 +95,7 @@ def test_an_unknown_key_is_an_error_naming_the_file(tmp_path) -> None:
     data["event"] = []
     path = tmp_path / "events.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(EventsError, match=r"events\.json: unknown keys \['event'\]"):
+    with pytest.raises(EventsError, match=r"events\.json: unknown key 'event'"):
         EventCalendar.from_file(path)
 
 

@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.rules.citation_rules import CitationRules, phrase_pattern
+from pipeline.rules.citation_rules import CitationRules
 from pipeline.rules.gazetteer import Abbreviations, Provinces, fold
 from pipeline.rules.language import LanguageRules
+from pipeline.rules.phrases import phrase_pattern
 
 __all__ = ["IssuerNamer", "IssuerReader", "ReadIssuer"]
 

@@ -32,9 +32,10 @@ from pipeline.extractors.citation_issuers import IssuerNamer, IssuerReader, Read
 from pipeline.extractors.citation_relations import BasisMap, basis_map
 from pipeline.extractors.docnumber import DocNumber, NumberGrammar
 from pipeline.model import Citation, DocumentRecord
-from pipeline.rules.citation_rules import CitationRules, phrase_pattern
+from pipeline.rules.citation_rules import CitationRules
 from pipeline.rules.gazetteer import Abbreviations, DocumentTypes, Provinces, fold
 from pipeline.rules.language import LanguageRules
+from pipeline.rules.phrases import phrase_pattern
 from pipeline.segment import Segmented
 
 __all__ = ["CitationFinder", "find"]

@@ -14,20 +14,19 @@ last day of a month or quarter given as the limit ("trong tháng 3/2026" → 202
 from __future__ import annotations
 
 import re
-from datetime import date
 from functools import cache
 
 from pipeline.extractors.temporal import Context, TemporalGrammar, TimeRange, comparison_form
 from pipeline.model import Deadline, DocumentRecord, Section
 from pipeline.rules.gazetteer import fold
 from pipeline.rules.language import LanguageRules
+from pipeline.rules.phrases import word_pattern
 from pipeline.rules.temporal_rules import TemporalRules
 from pipeline.segment import Segmented
 from pipeline.segment.markers import parse_marker
 
 _CLAUSE_STOP = re.compile(r"[.;](?=\s|$)|\n")
 _MAX_CLAUSE = 400
-_YEAR_IN_TITLE = re.compile(r"năm\s+((?:19|20)\d\d)(?!\d)")
 #: How far after a deadline cue its date may start ("chậm nhất là" ... "ngày 30/01/2026").
 _CUE_REACH = 12
 
@@ -44,10 +43,10 @@ class DeadlineExtractor:
         self.grammar = grammar or TemporalGrammar()
         self.rules = rules or self.grammar.rules
         self.language = language or LanguageRules.default()
-        self._cue = _alternation(tuple(self.rules.deadline_cues))
-        self._recurrence = _alternation(tuple(self.rules.recurrences))
-        self._action = _alternation(self.rules.deadline_actions)
-        self._closing = _alternation(self.rules.closing_formulas)
+        self._cue = word_pattern(self.rules.deadline_cues)
+        self._recurrence = word_pattern(self.rules.recurrences)
+        self._action = word_pattern(self.rules.deadline_actions)
+        self._closing = word_pattern(self.rules.closing_formulas)
         self._organ = re.compile(
             r"(?:"
             + "|".join(re.escape(fold(w)) for w in sorted(self.language.organ_words, key=len, reverse=True))
@@ -55,7 +54,7 @@ class DeadlineExtractor:
         )
 
     def find(self, doc: Segmented, meta: DocumentRecord) -> list[Deadline]:
-        ctx = Context(issue_date=_iso(meta.issue_date), year=_base_year(meta))
+        ctx = Context.of_plan(meta)
         text = doc.text
         low = comparison_form(text)
         skip = _purpose_spans(doc.sections)
@@ -150,11 +149,6 @@ def _named(rng: TimeRange) -> str:
     return value.isoformat() if value else ""
 
 
-def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
-    alts = sorted({fold(w) for w in words if w}, key=len, reverse=True)
-    return re.compile(r"(?:" + "|".join(map(re.escape, alts)) + r")(?!\w)") if alts else re.compile(r"(?!)")
-
-
 def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Sentences of ``text[lo:hi]`` (cut at ". ", ";" and line ends), without their list markers; a
     sentence longer than a clause is kept whole, since the date and the task may be far apart."""
@@ -193,21 +187,6 @@ def _section_at(sections: list[Section], offset: int) -> Section | None:
         if s.char_start <= offset < s.char_end and (best is None or s.level >= best.level):
             best = s
     return best
-
-
-def _base_year(meta: DocumentRecord) -> int | None:
-    issued = _iso(meta.issue_date)
-    if issued is not None:
-        return issued.year
-    m = _YEAR_IN_TITLE.search(comparison_form(meta.title or ""))
-    return int(m.group(1)) if m else None
-
-
-def _iso(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
 
 
 @cache

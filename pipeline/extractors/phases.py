@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
 from functools import cache
 
 from pipeline.extractors.temporal import Context, TemporalGrammar, TimeRange, comparison_form
 from pipeline.model import DocumentRecord, Phase, Section
+from pipeline.rules.phrases import alternation
 from pipeline.rules.temporal_rules import TemporalRules
 from pipeline.segment import Segmented
 from pipeline.segment.markers import parse_marker
 
 #: How many words may stand before a phase's period in its line ("Tuyên truyền sau Đại hội XIII").
 _MAX_LEAD_WORDS = 4
-_YEAR_IN_TITLE = re.compile(r"năm\s+((?:19|20)\d\d)(?!\d)")
 
 
 @dataclass
@@ -45,16 +44,16 @@ class PhaseExtractor:
     def __init__(self, grammar: TemporalGrammar | None = None, rules: TemporalRules | None = None) -> None:
         self.grammar = grammar or TemporalGrammar()
         self.rules = rules or self.grammar.rules
-        words = _group(self.rules.phase_label_words)
+        words = alternation(self.rules.phase_label_words)
         self._label = re.compile(r"(?P<label>" + words + r"\s+(?:\d{1,2}|[ivxl]{1,4}))(?![\w/])")
         self._label_word = re.compile(words)
-        self._timeline = re.compile(r"(?<!\w)" + _group(self.rules.timeline_words) + r"(?!\w)")
-        self._peak = re.compile(r"(?<!\w)" + _group(self.rules.peak_cues) + r"(?!\w)")
-        cue, objects = _group(self.rules.self_period_cues), _group(self.rules.self_period_objects)
+        self._timeline = re.compile(r"(?<!\w)" + alternation(self.rules.timeline_words) + r"(?!\w)")
+        self._peak = re.compile(r"(?<!\w)" + alternation(self.rules.peak_cues) + r"(?!\w)")
+        cue, objects = alternation(self.rules.self_period_cues), alternation(self.rules.self_period_objects)
         self._self_period = re.compile(r"(?<!\w)(?P<cue>" + cue + r"(?:\s+" + objects + r")?)(?!\w)")
 
     def find(self, doc: Segmented, meta: DocumentRecord) -> list[Phase]:
-        ctx = Context(issue_date=_iso(meta.issue_date), year=self._base_year(meta))
+        ctx = Context.of_plan(meta)
         body = [s for s in doc.sections if not s.section_id.startswith("PL")]
         children: dict[str, list[Section]] = {}
         for s in body:
@@ -290,22 +289,8 @@ class PhaseExtractor:
                 return rng
         return None
 
-    def _base_year(self, meta: DocumentRecord) -> int | None:
-        """The year for a day or month written without one when nothing nearer gives it: the issue date's,
-        else a year the title names ("Kế hoạch ... năm 2026")."""
-        issued = _iso(meta.issue_date)
-        if issued is not None:
-            return issued.year
-        m = _YEAR_IN_TITLE.search(comparison_form(meta.title or ""))
-        return int(m.group(1)) if m else None
-
 
 # -- helpers of this module --------------------------------------------------------------------------------
-
-
-def _group(words: tuple[str, ...]) -> str:
-    """A regex group for the (already folded) ``words``; one that never matches for an emptied list."""
-    return "(?:" + "|".join(map(re.escape, words)) + ")" if words else "(?!)"
 
 
 def _first_line(doc: Segmented, s: Section) -> _Line:
@@ -393,13 +378,6 @@ def _section_at(body: list[Section], offset: int) -> str:
         if s.char_start <= offset < max(s.char_end, s.char_start + 1):
             best = s.section_id
     return best
-
-
-def _iso(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
 
 
 @cache

@@ -31,8 +31,10 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
+from pipeline.model import DocumentRecord
 from pipeline.rules.events import Event, EventCalendar
 from pipeline.rules.gazetteer import fold
+from pipeline.rules.phrases import alternation, word_pattern
 from pipeline.rules.temporal_rules import TemporalRules
 
 __all__ = ["Bound", "Context", "TemporalGrammar", "TimeRange", "comparison_form"]
@@ -60,6 +62,7 @@ _SPACE = re.compile(r"\s*")
 _DASH = re.compile(r"\s*[-–—]\s*")
 _WORD_START = re.compile(r"(?<!\w)\w")
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_YEAR_IN_TITLE = re.compile(r"năm\s+((?:19|20)\d\d)(?!\d)")
 
 
 @lru_cache(maxsize=16)
@@ -127,6 +130,17 @@ class Context:
     year: int | None = None
     calendar: EventCalendar | None = None
 
+    @classmethod
+    def of_plan(cls, meta: DocumentRecord) -> Context:
+        """The context of a whole plan, which its phases and deadlines are read in: its issue date, and for
+        the year the issue date's, else a year the title names ("Kế hoạch ... năm 2026"), since a plan
+        without a readable date still dates "tháng 3" by the year it is for."""
+        issued = _iso_date(meta.issue_date)
+        if issued is not None:
+            return cls(issue_date=issued, year=issued.year)
+        m = _YEAR_IN_TITLE.search(comparison_form(meta.title or ""))
+        return cls(issue_date=None, year=int(m.group(1)) if m else None)
+
 
 @dataclass
 class _Atom:
@@ -154,33 +168,33 @@ class TemporalGrammar:
         self.rules = rules or TemporalRules.default()
         self.calendar = calendar if calendar is not None else EventCalendar.default()
         r = self.rules
-        self._start_cue = _phrases(r.range_start_cues)
-        self._end_cue = _phrases(tuple(r.range_end_cues))
-        self._modifier = _phrases(tuple(r.bound_modifiers))
-        self._now = _phrases(r.now_words)
-        self._issue = _phrases(r.issue_anchors)
-        self._relation = _phrases(tuple(r.event_relations))
-        self._period = _phrases(tuple(r.event_periods))
-        self._head = _phrases(r.event_heads)
-        self._continuer = _phrases(r.event_list_continuers)
-        self._event_stop = re.compile(r"\s" + _alt(r.event_stop_words) + r"(?!\w)")
-        self._suffix = re.compile(r"\s*,?\s*" + _alt(r.open_end_suffixes) + r"(?!\w)")
+        self._start_cue = word_pattern(r.range_start_cues)
+        self._end_cue = word_pattern(r.range_end_cues)
+        self._modifier = word_pattern(r.bound_modifiers)
+        self._now = word_pattern(r.now_words)
+        self._issue = word_pattern(r.issue_anchors)
+        self._relation = word_pattern(r.event_relations)
+        self._period = word_pattern(r.event_periods)
+        self._head = word_pattern(r.event_heads)
+        self._continuer = word_pattern(r.event_list_continuers)
+        self._event_stop = re.compile(r"\s" + alternation(r.event_stop_words) + r"(?!\w)")
+        self._suffix = re.compile(r"\s*,?\s*" + alternation(r.open_end_suffixes) + r"(?!\w)")
         self._half = re.compile(
-            r"(?P<h>" + _alt(tuple(r.half_years)) + r")(?!\w)"
+            r"(?P<h>" + alternation(r.half_years) + r")(?!\w)"
             r"(?:\s+" + _Y + ")?"
         )
-        self._year_part = re.compile(r"(?P<part>" + _alt(tuple(r.year_parts)) + r")\s+năm(?!\w)(?:\s+" + _Y + ")?")
+        self._year_part = re.compile(r"(?P<part>" + alternation(r.year_parts) + r")\s+năm(?!\w)(?:\s+" + _Y + ")?")
         self._month_part = re.compile(
             r"(?P<part>"
-            + _alt(tuple(r.month_parts))
+            + alternation(r.month_parts)
             + r")\s+tháng\s+(?P<m>\d{1,2})(?!\d)(?:"
             + _YEAR_SEP
             + _Y
             + ")?"
         )
-        self._term_before = re.compile(_alt(r.term_words) + r"\s*$")
+        self._term_before = re.compile(alternation(r.term_words) + r"\s*$")
         end_words = tuple(c for c in r.range_end_cues if c[:1].isalpha())
-        self._event_stop_start = re.compile(r"\s" + _alt(end_words) + r"\s")
+        self._event_stop_start = re.compile(r"\s" + alternation(end_words) + r"\s")
 
     # -- public ------------------------------------------------------------------------------------------
 
@@ -236,21 +250,6 @@ class TemporalGrammar:
         if ctx.calendar is None:
             ctx = replace(ctx, calendar=self.calendar)
         return ctx
-
-
-def _alt(words: tuple[str, ...]) -> str:
-    """A group matching any of ``words``, longest first; one that never matches when the list is empty
-    (a user may empty a list in the rules file)."""
-    alts = sorted({fold(w) for w in words if w}, key=len, reverse=True)
-    return "(?:" + "|".join(map(re.escape, alts)) + ")" if alts else "(?!)"
-
-
-def _phrases(words: tuple[str, ...]) -> re.Pattern[str]:
-    """A pattern matching any of ``words`` (longest first) as whole words."""
-    alts = sorted({fold(w) for w in words if w}, key=len, reverse=True)
-    if not alts:
-        return re.compile(r"(?!)")
-    return re.compile(r"(?:" + "|".join(re.escape(w) for w in alts) + r")(?!\w)")
 
 
 class _Parser:
@@ -620,6 +619,14 @@ def _shift(value: date, relation: str) -> date:
     if relation == "after":
         return value + timedelta(days=1)
     return value
+
+
+def _iso_date(value: str) -> date | None:
+    """A record's ISO date ("2024-10-04", or a timestamp) as a date; ``None`` when empty or unreadable."""
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _valid(y: int, m: int, d: int) -> bool:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -35,6 +34,7 @@ from pipeline.extractors.unit_names import NameMatch, UnitNames
 from pipeline.model import DocumentRecord, Line, Section, Unit
 from pipeline.rules.agencies import UnitRoles
 from pipeline.rules.gazetteer import HeadingCategories, fold
+from pipeline.rules.phrases import word_pattern
 from pipeline.segment import Segmented
 from pipeline.segment.markers import parse_marker
 
@@ -73,11 +73,6 @@ class _Assignment:
         return out
 
 
-def _phrases(words: Iterable[str]) -> re.Pattern[str]:
-    alts = "|".join(re.escape(fold(w)) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?:{alts})(?!\w)") if alts else re.compile(r"(?!)")
-
-
 class UnitExtractor:
     """Reads the units of a segmented plan with :class:`UnitNames` and the cue words of ``unit_roles.json``."""
 
@@ -91,26 +86,26 @@ class UnitExtractor:
         self.roles = roles or self.names.roles
         self.categories = categories or HeadingCategories.default()
         r = self.roles
-        self._request = _phrases(r.request_cues)
-        self._intro = _phrases(r.intro_openers)
+        self._request = word_pattern(r.request_cues)
+        self._intro = word_pattern(r.intro_openers)
         self._links = [(re.compile(rf"{re.escape(fold(p))}(?!\w)"), role) for p, role in r.link_phrases]
-        self._predicate = _phrases(r.predicate_words)
-        self._relative = _phrases(r.relative_markers)
+        self._predicate = word_pattern(r.predicate_words)
+        self._relative = word_pattern(r.relative_markers)
         lead_anywhere = [c for c in r.lead_cues if fold(c) != "chủ trì"]
-        self._lead_start = _phrases(r.lead_cues)
-        self._lead_anywhere = _phrases(lead_anywhere)
-        self._coordinate = _phrases(r.coordinate_cues)
-        self._report = _phrases(r.report_cues)
-        self._report_not = _phrases(r.report_exclusions)
+        self._lead_start = word_pattern(r.lead_cues)
+        self._lead_anywhere = word_pattern(lead_anywhere)
+        self._coordinate = word_pattern(r.coordinate_cues)
+        self._report = word_pattern(r.report_cues)
+        self._report_not = word_pattern(r.report_exclusions)
         self._report_prep = re.compile(
             rf"(?<!\w)(?:{'|'.join(map(re.escape, map(fold, r.report_prepositions)))})[ \t]+"
         )
         self._via = re.compile(rf"[ \t]*\(?[ \t]*(?:{'|'.join(map(re.escape, map(fold, r.via_cues)))})[ \t]+")
-        self._delegating = _phrases(r.delegating_verbs)
-        self._closing = _phrases(r.closing_openers)
-        self._continuation = _phrases(r.clause_continuations)
-        self._lead_header = _phrases(r.table_lead_headers)
-        self._task_header = _phrases(r.table_task_headers)
+        self._delegating = word_pattern(r.delegating_verbs)
+        self._closing = word_pattern(r.closing_openers)
+        self._continuation = word_pattern(r.clause_continuations)
+        self._lead_header = word_pattern(r.table_lead_headers)
+        self._task_header = word_pattern(r.table_task_headers)
 
     @classmethod
     @cache

@@ -4,61 +4,30 @@ The units extractor has to tell where an organization's name ends in running tex
 Du lịch" is one name, "Báo Đắk Lắk, Đài Phát thanh ..." is a list) and what the words around it mean ("chủ
 trì" makes it the lead). Those are facts about Vietnamese and about the genre, so they are data: a user in
 another province adds a department or a cue word to the JSON files, not code. Like the gazetteers, each loader
-accepts a closed set of keys and names the file and the key when it meets another one, because a misspelt key
-in a hand-edited file would otherwise be ignored without a word.
+accepts a closed set of keys (:mod:`pipeline.rules.loading`) and names the file and the key when it meets
+another one, because a misspelt key in a hand-edited file would otherwise be ignored without a word.
+
+Every name and cue word is read with its inner white space collapsed: the extractor compares them word by
+word with running text, where a doubled space in the file would make a name that never matches.
 """
 
 from __future__ import annotations
 
-import json
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from pipeline.rules.gazetteer import GazetteerError
+from pipeline.rules import loading
 
 __all__ = ["Agencies", "Agency", "UnitRoles"]
 
 ROLES = ("lead", "coordinate", "implement")
 
 
-def _load(path: Path | None, name: str) -> tuple[str, dict[str, Any]]:
-    """The parsed file and the name to quote in errors (the packaged file when ``path`` is None)."""
-    source = str(path) if path is not None else f"pipeline/rules/data/{name}"
-    try:
-        if path is None:
-            text = resources.files("pipeline.rules").joinpath("data", name).read_text(encoding="utf-8")
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise GazetteerError(f"{source}: not valid JSON: {err}") from err
-    if not isinstance(data, dict):
-        raise GazetteerError(f"{source}: the top level must be a JSON object")
-    return source, data
-
-
-def _check_keys(obj: Any, allowed: set[str], required: set[str], where: str) -> None:
-    if not isinstance(obj, dict):
-        raise GazetteerError(f"{where}: expected an object, got {type(obj).__name__}")
-    unknown = sorted(set(obj) - allowed)
-    if unknown:
-        raise GazetteerError(f"{where}: unknown key {unknown[0]!r}; allowed keys: {', '.join(sorted(allowed))}")
-    missing = sorted(required - set(obj))
-    if missing:
-        raise GazetteerError(f"{where}: missing key {missing[0]!r}")
-
-
 def _words(obj: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
-    """A list of non-empty strings, NFC, without repeats (order kept)."""
-    value = obj.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise GazetteerError(f"{where}: {key!r} must be a list of non-empty strings")
-    return tuple(dict.fromkeys(unicodedata.normalize("NFC", " ".join(v.split())) for v in value))
+    """A list of names or cue words: non-empty, NFC, inner spaces collapsed, without repeats (order kept)."""
+    return loading.texts(obj, key, where, collapse_spaces=True)
 
 
 @dataclass(frozen=True)
@@ -93,7 +62,7 @@ _AGENCY_KEYS = {"name", "kind", "aliases", "note"}
 
 
 @dataclass(frozen=True)
-class Agencies:
+class Agencies(loading.RuleFile):
     """What an organization's name looks like (see ``agencies.json``'s note for each list)."""
 
     agencies: tuple[Agency, ...]
@@ -110,35 +79,21 @@ class Agencies:
     FILE = "agencies.json"
 
     @classmethod
-    def from_file(cls, path: str | Path | None = None) -> Agencies:
-        """Load ``path`` (the packaged file when None). Unknown keys are an error naming the file."""
-        source, data = _load(Path(path) if path is not None else None, cls.FILE)
-        _check_keys(data, _AGENCY_TOP, {"agencies", "openers"}, source)
-        entries = data.get("agencies")
-        if not isinstance(entries, list):
-            raise GazetteerError(f"{source}: 'agencies' must be a list")
+    def from_data(cls, data: Any, source: str) -> Agencies:
+        """The lists of a parsed file; ``source`` names it in errors."""
+        loading.check_keys(loading.top_level(data, source), _AGENCY_TOP, {"agencies", "openers"}, source)
         agencies: list[Agency] = []
         seen: set[str] = set()
-        for i, entry in enumerate(entries):
-            where = f"{source}: agencies[{i}]"
-            _check_keys(entry, _AGENCY_KEYS, {"name", "kind"}, where)
-            name, kind = entry.get("name"), entry.get("kind")
-            if not isinstance(name, str) or not name.strip() or not isinstance(kind, str) or not kind.strip():
-                raise GazetteerError(f"{where}: 'name' and 'kind' must be non-empty strings")
-            name = unicodedata.normalize("NFC", " ".join(name.split()))
+        for where, entry in loading.entries(data, "agencies", source):
+            loading.check_keys(entry, _AGENCY_KEYS, {"name", "kind"}, where)
+            name = loading.text(entry, "name", where, collapse_spaces=True)
             if name in seen:
-                raise GazetteerError(f"{where}: agency {name!r} is listed twice")
+                raise loading.RulesError(f"{where}: agency {name!r} is listed twice")
             seen.add(name)
-            note = entry.get("note", "")
-            agencies.append(Agency(name, kind.strip(), _words(entry, "aliases", where), str(note)))
+            kind = loading.text(entry, "kind", where)
+            agencies.append(Agency(name, kind, _words(entry, "aliases", where), str(entry.get("note", ""))))
         lists = {k: _words(data, k, source) for k in _AGENCY_TOP - {"source", "note", "agencies"}}
         return cls(agencies=tuple(agencies), source=source, **lists)
-
-    @classmethod
-    @cache
-    def default(cls) -> Agencies:
-        """The packaged lists, loaded once."""
-        return cls.from_file()
 
     def by_form(self) -> dict[str, Agency]:
         """Every written form (name or alias) → its agency."""
@@ -166,7 +121,7 @@ _ROLE_TOP = {
 
 
 @dataclass(frozen=True)
-class UnitRoles:
+class UnitRoles(loading.RuleFile):
     """The cue words of task assignment (see ``unit_roles.json``'s note for each list)."""
 
     lead_cues: tuple[str, ...]
@@ -190,18 +145,14 @@ class UnitRoles:
     FILE = "unit_roles.json"
 
     @classmethod
-    def from_file(cls, path: str | Path | None = None) -> UnitRoles:
-        """Load ``path`` (the packaged file when None). Unknown keys are an error naming the file."""
-        source, data = _load(Path(path) if path is not None else None, cls.FILE)
-        _check_keys(data, _ROLE_TOP, {"roles", "predicate_words"}, source)
-        roles = data.get("roles")
-        _check_keys(roles, {"lead", "coordinate"}, {"lead", "coordinate"}, f"{source}: roles")
-        links = data.get("link_phrases", {})
-        if not isinstance(links, dict):
-            raise GazetteerError(f"{source}: 'link_phrases' must be an object of phrase → role")
-        for phrase, role in links.items():
-            if role not in ROLES:
-                raise GazetteerError(f"{source}: link_phrases[{phrase!r}] is {role!r}; expected one of {ROLES}")
+    def from_data(cls, data: Any, source: str) -> UnitRoles:
+        """The lists of a parsed file; ``source`` names it in errors."""
+        loading.check_keys(loading.top_level(data, source), _ROLE_TOP, {"roles", "predicate_words"}, source)
+        roles = data["roles"]
+        loading.check_keys(roles, {"lead", "coordinate"}, {"lead", "coordinate"}, f"{source}: roles")
+        links = loading.mapping(data, "link_phrases", source)
+        for phrase in links:
+            loading.choice(links, phrase, ROLES, f"{source}: link_phrases")
         lists = {k: _words(data, k, source) for k in _ROLE_TOP - {"note", "roles", "link_phrases"}}
         return cls(
             lead_cues=_words(roles, "lead", f"{source}: roles"),
@@ -211,13 +162,7 @@ class UnitRoles:
             **lists,
         )
 
-    @classmethod
-    @cache
-    def default(cls) -> UnitRoles:
-        """The packaged lists, loaded once."""
-        return cls.from_file()
 
-
-def _longest_first(pairs: Any) -> tuple[tuple[str, str], ...]:
-    items: Sequence[tuple[str, str]] = list(pairs)
-    return tuple(sorted(items, key=lambda kv: -len(kv[0])))
+def _longest_first(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Longest phrase first, so that "phối hợp chặt chẽ với" is tried before "phối hợp"."""
+    return tuple(sorted(pairs, key=lambda kv: -len(kv[0])))

@@ -5,33 +5,19 @@ The citation extractor and the number grammar read every Vietnamese word they re
 hiện" opens a basis clause, "của" introduces the issuer, "về việc" the subject, "Tỉnh ủy" belongs to a
 province), so that a user can teach them a new habit by editing the JSON file, not the code; the audit
 reads its severities and the words that leave an issuer unchanged ("Ban Thường vụ ...") the same way. Like
-the gazetteers, each loader accepts a closed set of keys and names the file when it meets another, because
-a misspelt key in a hand-edited file would otherwise be ignored without a word.
+the gazetteers, each loader accepts a closed set of keys (:mod:`pipeline.rules.loading`) and names the file
+when it meets another, because a misspelt key in a hand-edited file would otherwise be ignored without a word.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from pipeline.rules.gazetteer import GazetteerError, fold
+from pipeline.rules import loading
+from pipeline.rules.phrases import phrase_pattern  # kept importable from here, where it was first
 
 __all__ = ["AuditRules", "CitationRules", "phrase_pattern"]
-
-
-def phrase_pattern(phrases: Iterable[str]) -> str:
-    """A regex alternation of ``phrases`` for text folded with :func:`~pipeline.rules.gazetteer.fold`:
-    longest first (so "về việc" wins over "về"), any run of spaces between words, and a pattern that never
-    matches for an empty list (an empty alternation would match everywhere)."""
-    keys = sorted({fold(p) for p in phrases if p.strip()}, key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in keys) or r"(?!)"
 
 
 _LISTS = (
@@ -68,7 +54,7 @@ _REQUIRED = {"number_word", "date_words", "issuer_links"}
 
 
 @dataclass(frozen=True)
-class CitationRules:
+class CitationRules(loading.RuleFile):
     """The citation vocabulary. Each list is a tuple of phrases as written in the file (NFC).
 
     ``basis_openers`` open a preamble clause whose citations are the plan's basis ("Thực hiện", "Căn cứ");
@@ -119,66 +105,29 @@ class CitationRules:
     state_issuer_codes: tuple[str, ...] = ()
     source: str = "<citation rules>"
 
-    @classmethod
-    def from_file(cls, path: str | Path) -> CitationRules:
-        """Load a rules file; an unknown key, or a value of the wrong shape, is an error naming the file."""
-        where = str(path)
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            raise GazetteerError(f"{where}: not valid JSON: {err}") from err
-        return cls.from_dict(data, where)
+    FILE = "citations.json"
 
     @classmethod
     def from_dict(cls, data: Any, where: str = "<citation rules>") -> CitationRules:
-        if not isinstance(data, dict):
-            raise GazetteerError(f"{where}: the top level must be a JSON object")
-        unknown = sorted(set(data) - _KEYS)
-        if unknown:
-            raise GazetteerError(f"{where}: unknown key {unknown[0]!r}; allowed keys: {', '.join(sorted(_KEYS))}")
-        missing = sorted(_REQUIRED - set(data))
-        if missing:
-            raise GazetteerError(f"{where}: missing key {missing[0]!r}")
-        values: dict[str, Any] = {name: _phrases(data, name, where) for name in _LISTS if name in data}
+        """Rules from a parsed file; ``where`` names it in errors."""
+        loading.check_keys(loading.top_level(data, where), _KEYS, _REQUIRED, where)
+        values: dict[str, Any] = {name: loading.texts(data, name, where) for name in _LISTS if name in data}
         if "date_words" in data:
             words = data["date_words"]
             if not isinstance(words, dict) or set(words) != _DATE_WORDS:
-                raise GazetteerError(f"{where}: 'date_words' must map exactly {sorted(_DATE_WORDS)} to words")
-            values["date_words"] = {k: _nfc(v, f"{where}: date_words.{k}") for k, v in words.items()}
+                raise loading.RulesError(f"{where}: 'date_words' must map exactly {sorted(_DATE_WORDS)} to words")
+            values["date_words"] = {k: loading.text(words, k, f"{where}: date_words") for k in words}
         if "provincial_organs" in data:
-            organs = data["provincial_organs"]
-            if not isinstance(organs, dict):
-                raise GazetteerError(f"{where}: 'provincial_organs' must map a province level to a list of names")
+            organs = loading.mapping(data, "provincial_organs", where)
             values["provincial_organs"] = {
-                _nfc(level, f"{where}: provincial_organs"): _phrases(organs, level, f"{where}: provincial_organs")
+                loading.nonempty(level, f"{where}: provincial_organs key"): loading.texts(
+                    organs, level, f"{where}: provincial_organs"
+                )
                 for level in organs
             }
         return cls(source=where, **values)
 
-    @classmethod
-    @cache
-    def default(cls) -> CitationRules:
-        """The packaged rules (``pipeline/rules/data/citations.json``)."""
-        resource = resources.files("pipeline.rules").joinpath("data", "citations.json")
-        where = "pipeline/rules/data/citations.json"
-        try:
-            data = json.loads(resource.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            raise GazetteerError(f"{where}: not valid JSON: {err}") from err
-        return cls.from_dict(data, where)
-
-
-def _nfc(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise GazetteerError(f"{where}: expected a non-empty string, got {value!r}")
-    return unicodedata.normalize("NFC", value.strip())
-
-
-def _phrases(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    value = data[key]
-    if not isinstance(value, list):
-        raise GazetteerError(f"{where}: {key!r} must be a list of strings")
-    return tuple(dict.fromkeys(_nfc(v, f"{where}: {key}") for v in value))
+    from_data = from_dict  # the name RuleFile builds by
 
 
 _CHECKS = (
@@ -198,7 +147,7 @@ _AUDIT_KEYS = {"source", "note", "severities", "parent_relations", "issuer_ignor
 
 
 @dataclass(frozen=True)
-class AuditRules:
+class AuditRules(loading.RuleFile):
     """What the audit of a corpus's citations reports, and how it compares issuers (``audit.json``).
 
     ``severities`` gives every check its severity (info, warning, error), so that a team can demote a
@@ -213,59 +162,24 @@ class AuditRules:
     source: str = "<audit rules>"
 
     CHECKS = _CHECKS
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> AuditRules:
-        """Load an audit rules file; an unknown key, check or severity is an error naming the file."""
-        where = str(path)
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            raise GazetteerError(f"{where}: not valid JSON: {err}") from err
-        return cls.from_dict(data, where)
+    FILE = "audit.json"
 
     @classmethod
     def from_dict(cls, data: Any, where: str = "<audit rules>") -> AuditRules:
-        if not isinstance(data, dict):
-            raise GazetteerError(f"{where}: the top level must be a JSON object")
-        unknown = sorted(set(data) - _AUDIT_KEYS)
-        if unknown:
-            allowed = ", ".join(sorted(_AUDIT_KEYS))
-            raise GazetteerError(f"{where}: unknown key {unknown[0]!r}; allowed keys: {allowed}")
-        severities = data.get("severities", {})
-        if not isinstance(severities, dict):
-            raise GazetteerError(f"{where}: 'severities' must map a check to a severity")
-        for check, severity in severities.items():
-            if check not in _CHECKS:
-                raise GazetteerError(
-                    f"{where}: unknown check {check!r} in 'severities'; checks: {', '.join(_CHECKS)}"
-                )
-            if severity not in _SEVERITIES:
-                raise GazetteerError(
-                    f"{where}: severity of {check!r} is {severity!r}; expected info, warning or error"
-                )
-        missing = [c for c in _CHECKS if c not in severities]
-        if missing:
-            raise GazetteerError(f"{where}: 'severities' has no severity for {missing[0]!r}")
+        """Rules from a parsed file; ``where`` names it in errors. Every check needs a severity, so that a
+        check added to the code cannot go unreported because an older file does not list it."""
+        loading.check_keys(loading.top_level(data, where), _AUDIT_KEYS, (), where)
+        severities = loading.mapping(data, "severities", where)
+        loading.check_keys(severities, _CHECKS, _CHECKS, f"{where}: severities")
+        for check in severities:
+            loading.choice(severities, check, _SEVERITIES, f"{where}: severities")
         return cls(
             severities=dict(severities),
-            parent_relations=_phrases(data, "parent_relations", where)
+            parent_relations=loading.texts(data, "parent_relations", where)
             if "parent_relations" in data
             else ("basis",),
-            issuer_ignored_prefixes=(
-                _phrases(data, "issuer_ignored_prefixes", where) if "issuer_ignored_prefixes" in data else ()
-            ),
+            issuer_ignored_prefixes=loading.texts(data, "issuer_ignored_prefixes", where),
             source=where,
         )
 
-    @classmethod
-    @cache
-    def default(cls) -> AuditRules:
-        """The packaged rules (``pipeline/rules/data/audit.json``)."""
-        resource = resources.files("pipeline.rules").joinpath("data", "audit.json")
-        where = "pipeline/rules/data/audit.json"
-        try:
-            data = json.loads(resource.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            raise GazetteerError(f"{where}: not valid JSON: {err}") from err
-        return cls.from_dict(data, where)
+    from_data = from_dict  # the name RuleFile builds by

@@ -11,16 +11,14 @@ congress is written a dozen ways ("Đại hội đại biểu toàn quốc lần
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
+from pipeline.rules import loading
 from pipeline.rules.gazetteer import fold
+from pipeline.rules.phrases import alternation
 
 __all__ = ["Event", "EventCalendar", "EventsError", "roman_or_int"]
 
@@ -34,8 +32,8 @@ _NUMERAL = r"(?P<{name}>[ivxl]{{1,6}}|\d{{1,2}})(?![\w])"
 _TERM = r"(?P<term>(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d)"
 
 
-class EventsError(ValueError):
-    """An events file that cannot be used as it is: bad JSON, an unknown or missing key, a bad date."""
+#: The error of every rules file, under the name it had when the calendar had its own loader.
+EventsError = loading.RulesError
 
 
 def roman_or_int(numeral: str) -> int:
@@ -79,8 +77,10 @@ class _Kind:
     exclude_after: re.Pattern[str] | None
 
 
-class EventCalendar:
+class EventCalendar(loading.RuleFile):
     """Known events and the patterns that recognise them in a phrase."""
+
+    FILE = "events.json"
 
     def __init__(self, kinds: list[_Kind], events: list[Event]) -> None:
         self.kinds = kinds
@@ -89,82 +89,20 @@ class EventCalendar:
     # -- loading -----------------------------------------------------------------------------------------
 
     @classmethod
-    def from_file(cls, path: str | Path) -> EventCalendar:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            raise EventsError(f"{path}: not valid JSON: {err}") from err
-        return cls.from_data(data, str(path))
-
-    @classmethod
-    @cache
-    def default(cls) -> EventCalendar:
-        """The packaged calendar, loaded once."""
-        resource = resources.files("pipeline.rules").joinpath("data", "events.json")
-        try:
-            data = json.loads(resource.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            raise EventsError(f"pipeline/rules/data/events.json: not valid JSON: {err}") from err
-        return cls.from_data(data, "pipeline/rules/data/events.json")
-
-    @classmethod
     def from_data(cls, data: Any, source: str) -> EventCalendar:
-        if not isinstance(data, dict):
-            raise EventsError(f"{source}: the top level must be a JSON object")
-        unknown = set(data) - _TOP_KEYS
-        if unknown:
-            raise EventsError(f"{source}: unknown keys {sorted(unknown)}; allowed: {sorted(_TOP_KEYS)}")
+        """A calendar from a parsed file; ``source`` names it in errors. An event without a date or a
+        source is an error."""
+        loading.check_keys(loading.top_level(data, source), _TOP_KEYS, (), source)
         kinds: list[_Kind] = []
-        for name, spec in (data.get("kinds") or {}).items():
-            if not isinstance(spec, dict):
-                raise EventsError(f"{source}: kind {name!r} must be an object")
-            bad = set(spec) - _KIND_KEYS
-            if bad:
-                raise EventsError(
-                    f"{source}: kind {name!r}: unknown keys {sorted(bad)}; allowed: {sorted(_KIND_KEYS)}"
-                )
-            patterns = tuple(_compile_pattern(p) for p in spec.get("patterns", []))
-            words = [fold(w) for w in spec.get("exclude_after", [])]
-            exclude = re.compile(r"\s*(?:" + "|".join(map(re.escape, words)) + r")(?!\w)") if words else None
+        for name, spec in loading.mapping(data, "kinds", source).items():
+            where = f"{source}: kind {name!r}"
+            loading.check_keys(spec, _KIND_KEYS, (), where)
+            patterns = tuple(_compile_pattern(p) for p in loading.texts(spec, "patterns", where))
+            words = loading.texts(spec, "exclude_after", where)
+            exclude = re.compile(r"\s*" + alternation(words) + r"(?!\w)") if words else None
             kinds.append(_Kind(name, patterns, exclude))
-        known_kinds = {k.name for k in kinds}
-        events: list[Event] = []
-        for i, item in enumerate(data.get("events") or []):
-            where = f"{source}: events[{i}]"
-            if not isinstance(item, dict):
-                raise EventsError(f"{where} must be an object")
-            bad = set(item) - _EVENT_KEYS
-            if bad:
-                raise EventsError(f"{where}: unknown keys {sorted(bad)}; allowed: {sorted(_EVENT_KEYS)}")
-            missing = _EVENT_REQUIRED - set(item)
-            if missing:
-                raise EventsError(f"{where}: missing keys {sorted(missing)} (every date needs its source)")
-            if not str(item["source"]).strip():
-                raise EventsError(f"{where}: empty source (every date needs its source)")
-            if item["kind"] not in known_kinds:
-                raise EventsError(f"{where}: kind {item['kind']!r} is not one of {sorted(known_kinds)}")
-            try:
-                start, end = date.fromisoformat(item["start"]), date.fromisoformat(item["end"])
-            except (TypeError, ValueError) as err:
-                raise EventsError(f"{where}: dates must be ISO YYYY-MM-DD: {err}") from err
-            if end < start:
-                raise EventsError(f"{where}: end {end} is before start {start}")
-            number = roman_or_int(str(item["number"]))
-            if not number:
-                raise EventsError(f"{where}: number {item['number']!r} is not a Roman or Arabic numeral")
-            events.append(
-                Event(
-                    kind=item["kind"],
-                    number=number,
-                    name=item["name"],
-                    start=start,
-                    end=end,
-                    source=item["source"],
-                    term=_term_key(item.get("term", "")),
-                    plenum=int(item.get("plenum") or 0),
-                    note=item.get("note", ""),
-                )
-            )
+        known_kinds = sorted(k.name for k in kinds)
+        events = [_event(item, where, known_kinds) for where, item in loading.entries(data, "events", source)]
         return cls(kinds, events)
 
     # -- matching ----------------------------------------------------------------------------------------
@@ -204,6 +142,31 @@ class EventCalendar:
             if number or term:
                 return event
         return None
+
+
+def _event(item: Any, where: str, kinds: list[str]) -> Event:
+    """One dated event. Every date needs its source, so that a user can check it, and a later correction
+    can say what it corrects."""
+    loading.check_keys(item, _EVENT_KEYS, _EVENT_REQUIRED, where)
+    source = loading.text(item, "source", where)
+    start = loading.iso_date(item, "start", where)
+    end = loading.iso_date(item, "end", where)
+    if end < start:
+        raise loading.RulesError(f"{where}: end {end} is before start {start}")
+    number = roman_or_int(str(item["number"]))
+    if not number:
+        raise loading.RulesError(f"{where}: number {item['number']!r} is not a Roman or Arabic numeral")
+    return Event(
+        kind=loading.choice(item, "kind", kinds, where),
+        number=number,
+        name=loading.text(item, "name", where),
+        start=start,
+        end=end,
+        source=source,
+        term=_term_key(item.get("term", "")),
+        plenum=int(item.get("plenum") or 0),
+        note=item.get("note", ""),
+    )
 
 
 def _compile_pattern(template: str) -> re.Pattern[str]:

@@ -14,16 +14,16 @@ gazetteer compiles one regular expression over all its names (longest first) ins
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
+
+from pipeline.rules import loading
 
 __all__ = [
     "Abbreviation",
@@ -40,8 +40,9 @@ __all__ = [
 ]
 
 
-class GazetteerError(ValueError):
-    """A gazetteer file that cannot be used as it is: bad JSON, an unknown or missing key, a bad value."""
+#: The error of every rules file (:class:`pipeline.rules.loading.RulesError`), under the name it had when
+#: the gazetteers had their own loader, so that ``except GazetteerError`` keeps working.
+GazetteerError = loading.RulesError
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -176,117 +177,63 @@ def _alternation(keys: Iterable[str]) -> str:
     return "|".join(_flex(k) for k in sorted(set(keys), key=lambda k: (-len(k), k)))
 
 
-# --------------------------------------------------------------------------------------------------------
-# Loading and validation shared by every gazetteer.
-
-
-def _load_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise GazetteerError(f"{path}: not valid JSON: {err}") from err
-    if not isinstance(data, dict):
-        raise GazetteerError(f"{path}: the top level must be a JSON object")
-    return data
-
-
-def _check_keys(obj: Any, allowed: set[str], required: set[str], where: str) -> None:
-    if not isinstance(obj, dict):
-        raise GazetteerError(f"{where}: expected an object, got {type(obj).__name__}")
-    unknown = sorted(set(obj) - allowed)
-    if unknown:
-        allowed_keys = ", ".join(sorted(allowed))
-        raise GazetteerError(f"{where}: unknown key {unknown[0]!r}; allowed keys: {allowed_keys}")
-    missing = sorted(required - set(obj))
-    if missing:
-        raise GazetteerError(f"{where}: missing key {missing[0]!r}")
-
-
-def _text(obj: Mapping[str, Any], key: str, where: str, *, optional: bool = False) -> str | None:
-    value = obj.get(key)
-    if value is None and optional:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise GazetteerError(f"{where}: {key!r} must be a non-empty string")
-    return unicodedata.normalize("NFC", value.strip())
-
-
-def _texts(obj: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
-    value = obj.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise GazetteerError(f"{where}: {key!r} must be a list of non-empty strings")
-    return tuple(dict.fromkeys(unicodedata.normalize("NFC", v.strip()) for v in value))
-
-
-def _choice(obj: Mapping[str, Any], key: str, choices: Sequence[str], where: str) -> str:
-    value = obj.get(key)
-    if value not in choices:
-        expected = ", ".join(map(repr, choices))
-        raise GazetteerError(f"{where}: {key!r} is {value!r}; expected one of {expected}")
-    return value
-
-
-def _iso_date(obj: Mapping[str, Any], key: str, where: str) -> date | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError) as err:
-        message = f"{where}: {key!r} must be an ISO date (YYYY-MM-DD) or null, not {value!r}"
-        raise GazetteerError(message) from err
-
-
-def _entries(data: Mapping[str, Any], key: str, source: str) -> list[tuple[str, dict[str, Any]]]:
-    value = data.get(key)
-    if not isinstance(value, list):
-        raise GazetteerError(f"{source}: {key!r} must be a list")
-    return [(f"{source}: {key}[{i}]", entry) for i, entry in enumerate(value)]
-
-
 _G = TypeVar("_G", bound="_Gazetteer")
+_E = TypeVar("_E")
 Source = str | Path
 
 
-class _Gazetteer:
-    """The loading protocol: each subclass names its packaged file and builds itself from parsed files
-    (later files add to or override earlier ones)."""
-
-    FILE: ClassVar[str]
+class _Gazetteer(loading.RuleFile):
+    """The loading protocol of :class:`~pipeline.rules.loading.RuleFile`, with more than one file: each
+    subclass builds itself from parsed files, later files adding to or overriding earlier ones."""
 
     @classmethod
     def _build(cls: type[_G], docs: list[tuple[str, dict[str, Any]]]) -> _G:
         raise NotImplementedError
 
     @classmethod
-    def from_file(cls: type[_G], path: Source, *, extend_default: bool = False) -> _G:
-        """Load ``path``; with ``extend_default`` the packaged list comes first and ``path`` adds to it."""
-        docs = [_packaged(cls.FILE)] if extend_default else []
-        docs.append((str(path), _load_json(Path(path))))
-        return cls._build(docs)
+    def from_data(cls: type[_G], data: Any, source: str) -> _G:
+        return cls._build([(source, loading.top_level(data, source))])
+
+    @classmethod
+    def from_file(cls: type[_G], path: Source | None = None, *, extend_default: bool = False) -> _G:
+        """Load ``path`` (the packaged list when None); with ``extend_default`` the packaged list comes
+        first and ``path`` adds to it."""
+        if path is None or not extend_default:
+            return super().from_file(path)
+        return cls._build([loading.read_packaged(cls.FILE), loading.read_json(path)])
 
     @classmethod
     def from_files(cls: type[_G], *paths: Source) -> _G:
         """Load several files in order; an entry of a later file with the same key replaces an earlier one."""
-        return cls._build([(str(p), _load_json(Path(p))) for p in paths])
-
-    @classmethod
-    @cache
-    def default(cls: type[_G]) -> _G:
-        """The packaged list, loaded once."""
-        return cls._build([_packaged(cls.FILE)])
+        return cls._build([loading.read_json(p) for p in paths])
 
 
-def _packaged(name: str) -> tuple[str, dict[str, Any]]:
-    resource = resources.files("pipeline.rules").joinpath("data", name)
-    source = f"pipeline/rules/data/{name}"
-    try:
-        data = json.loads(resource.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise GazetteerError(f"{source}: not valid JSON: {err}") from err
-    if not isinstance(data, dict):
-        raise GazetteerError(f"{source}: the top level must be a JSON object")
-    return source, data
+def _add_entries(
+    merged: dict[str, _E],
+    data: dict[str, Any],
+    key: str,
+    source: str,
+    parse: Callable[[Any, str], _E],
+    name: Callable[[_E], str],
+    what: str,
+    *,
+    move_to_end: bool = False,
+) -> None:
+    """Add the entries listed under ``key`` in one file to ``merged``, by name.
+
+    An entry of a later file replaces an earlier one of the same name (in its place, or at the end with
+    ``move_to_end``), which is how a user's file corrects the packaged list; the same name twice in one
+    file is an error, since one of the two would be dropped without a word.
+    """
+    seen: set[str] = set()
+    for where, entry in loading.entries(data, key, source):
+        item = parse(entry, where)
+        if name(item) in seen:
+            raise loading.RulesError(f"{where}: {what} {name(item)!r} is listed twice in this file")
+        seen.add(name(item))
+        if move_to_end:
+            merged.pop(name(item), None)
+        merged[name(item)] = item
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -378,16 +325,10 @@ class Provinces(_Gazetteer):
         designators: list[str] = []
         stops: list[str] = []
         for source, data in docs:
-            _check_keys(data, _PROVINCE_TOP, {"provinces"}, source)
-            designators += _texts(data, "designators", source)
-            stops += _texts(data, "stop_phrases", source)
-            seen: set[str] = set()
-            for where, entry in _entries(data, "provinces", source):
-                p = _province(entry, where)
-                if p.name in seen:
-                    raise GazetteerError(f"{where}: province {p.name!r} is listed twice in this file")
-                seen.add(p.name)
-                merged[p.name] = p
+            loading.check_keys(data, _PROVINCE_TOP, {"provinces"}, source)
+            designators += loading.texts(data, "designators", source)
+            stops += loading.texts(data, "stop_phrases", source)
+            _add_entries(merged, data, "provinces", source, _province, lambda p: p.name, "province")
         source = docs[-1][0] if docs else ""
         return cls(merged.values(), dict.fromkeys(designators), dict.fromkeys(stops), source)
 
@@ -396,21 +337,21 @@ class Provinces(_Gazetteer):
             where = f"{self.source}: province {p.name!r}"
             if p.status == "current":
                 if p.merged_into is not None:
-                    raise GazetteerError(f"{where}: a current province has no merged_into")
+                    raise loading.RulesError(f"{where}: a current province has no merged_into")
             else:
                 if p.merged_into not in self._by_name:
-                    raise GazetteerError(f"{where}: merged_into {p.merged_into!r} is not a listed province")
+                    raise loading.RulesError(f"{where}: merged_into {p.merged_into!r} is not a listed province")
                 if p.until is None:
-                    raise GazetteerError(f"{where}: a {p.status} province needs 'until'")
+                    raise loading.RulesError(f"{where}: a {p.status} province needs 'until'")
             forms = {_squash(fold(f)) for f in p.forms}
             for f in p.needs_designator:
                 if _squash(fold(f)) not in forms:
-                    raise GazetteerError(f"{where}: needs_designator {f!r} is none of its names")
+                    raise loading.RulesError(f"{where}: needs_designator {f!r} is none of its names")
         for p in self._by_name.values():  # merged_into chains end at a current unit
             seen, q = set(), p
             while q.status != "current":
                 if q.name in seen:
-                    raise GazetteerError(f"{self.source}: merged_into loops through {q.name!r}")
+                    raise loading.RulesError(f"{self.source}: merged_into loops through {q.name!r}")
                 seen.add(q.name)
                 q = self._by_name[q.merged_into or ""]
 
@@ -424,7 +365,8 @@ class Provinces(_Gazetteer):
                 other = table.get(key)
                 if other is not None and other[0] != p.name:
                     mode = " without diacritics" if strip else ""
-                    raise GazetteerError(f"{self.source}: {form!r} names both {other[0]!r} and {p.name!r}{mode}")
+                    message = f"{self.source}: {form!r} names both {other[0]!r} and {p.name!r}{mode}"
+                    raise loading.RulesError(message)
                 table[key] = (p.name, key in needs or (other is not None and other[1]))
         return table
 
@@ -549,31 +491,25 @@ class Provinces(_Gazetteer):
         return out
 
 
-def _named(where: str, entry: Any, key: str) -> str:
-    """``where`` with the entry's name, so that an error points at the entry a person would look for."""
-    name = entry.get(key) if isinstance(entry, dict) else None
-    return f"{where} ({name.strip()!r})" if isinstance(name, str) and name.strip() else where
-
-
 def _province(entry: Any, where: str) -> Province:
-    where = _named(where, entry, "name")
-    _check_keys(entry, _PROVINCE_KEYS, {"name", "kind", "status"}, where)
-    name = _text(entry, "name", where) or ""
-    status = _choice(entry, "status", _STATUSES, where)
-    merged_into = _text(entry, "merged_into", where, optional=True)
+    where = loading.named(where, entry, "name")
+    loading.check_keys(entry, _PROVINCE_KEYS, {"name", "kind", "status"}, where)
+    name = loading.text(entry, "name", where)
+    status = loading.choice(entry, "status", _STATUSES, where)
+    merged_into = loading.text(entry, "merged_into", where, optional=True)
     if status != "current" and merged_into is None:
-        raise GazetteerError(f"{where}: a {status} province needs 'merged_into'")
+        raise loading.RulesError(f"{where}: a {status} province needs 'merged_into'")
     return Province(
         name=name,
-        kind=_choice(entry, "kind", _KINDS, where),
-        aliases=_texts(entry, "aliases", where),
-        abbreviations=_texts(entry, "abbreviations", where),
+        kind=loading.choice(entry, "kind", _KINDS, where),
+        aliases=loading.texts(entry, "aliases", where),
+        abbreviations=loading.texts(entry, "abbreviations", where),
         status=status,
         merged_into=merged_into,
-        since=_iso_date(entry, "since", where),
-        until=_iso_date(entry, "until", where),
-        needs_designator=_texts(entry, "needs_designator", where),
-        note=_text(entry, "note", where, optional=True),
+        since=loading.iso_date(entry, "since", where, optional=True),
+        until=loading.iso_date(entry, "until", where, optional=True),
+        needs_designator=loading.texts(entry, "needs_designator", where),
+        note=loading.text(entry, "note", where, optional=True),
     )
 
 
@@ -639,7 +575,7 @@ class Abbreviations(_Gazetteer):
             for form in e.forms:
                 key = _squash_spaces(form)
                 if key in self._by_form and self._by_form[key].abbr != e.abbr:
-                    raise GazetteerError(
+                    raise loading.RulesError(
                         f"{source}: {form!r} is listed for both {self._by_form[key].abbr!r} and {e.abbr!r}"
                     )
                 self._by_form[key] = e
@@ -653,15 +589,17 @@ class Abbreviations(_Gazetteer):
     def _build(cls, docs: list[tuple[str, dict[str, Any]]]) -> Abbreviations:
         merged: dict[str, Abbreviation] = {}
         for source, data in docs:
-            _check_keys(data, _ABBR_TOP, {"abbreviations"}, source)
-            seen: set[str] = set()
-            for where, entry in _entries(data, "abbreviations", source):
-                a = _abbreviation(entry, where)
-                if a.abbr in seen:
-                    raise GazetteerError(f"{where}: abbreviation {a.abbr!r} is listed twice in this file")
-                seen.add(a.abbr)
-                merged.pop(a.abbr, None)
-                merged[a.abbr] = a
+            loading.check_keys(data, _ABBR_TOP, {"abbreviations"}, source)
+            _add_entries(
+                merged,
+                data,
+                "abbreviations",
+                source,
+                _abbreviation,
+                lambda a: a.abbr,
+                "abbreviation",
+                move_to_end=True,
+            )
         return cls(merged.values(), docs[-1][0] if docs else "")
 
     def __iter__(self) -> Iterator[Abbreviation]:
@@ -709,27 +647,27 @@ class Abbreviations(_Gazetteer):
 
 
 def _abbreviation(entry: Any, where: str) -> Abbreviation:
-    where = _named(where, entry, "abbr")
-    _check_keys(entry, _ABBR_KEYS, {"abbr", "full", "kind"}, where)
-    abbr = _text(entry, "abbr", where) or ""
-    alternatives = _texts(entry, "alternatives", where)
+    where = loading.named(where, entry, "abbr")
+    loading.check_keys(entry, _ABBR_KEYS, {"abbr", "full", "kind"}, where)
+    abbr = loading.text(entry, "abbr", where)
+    alternatives = loading.texts(entry, "alternatives", where)
     ambiguous = entry.get("ambiguous", bool(alternatives))
     if not isinstance(ambiguous, bool):
-        raise GazetteerError(f"{where}: 'ambiguous' must be true or false")
+        raise loading.RulesError(f"{where}: 'ambiguous' must be true or false")
     if ambiguous and not alternatives:
-        raise GazetteerError(f"{where}: an ambiguous abbreviation needs its 'alternatives'")
+        raise loading.RulesError(f"{where}: an ambiguous abbreviation needs its 'alternatives'")
     expand_in_text = entry.get("expand_in_text", False)
     if not isinstance(expand_in_text, bool):
-        raise GazetteerError(f"{where}: 'expand_in_text' must be true or false")
+        raise loading.RulesError(f"{where}: 'expand_in_text' must be true or false")
     return Abbreviation(
         abbr=abbr,
-        full=_text(entry, "full", where) or "",
-        kind=_choice(entry, "kind", _ABBR_KINDS, where),
-        variants=_texts(entry, "variants", where),
+        full=loading.text(entry, "full", where),
+        kind=loading.choice(entry, "kind", _ABBR_KINDS, where),
+        variants=loading.texts(entry, "variants", where),
         ambiguous=ambiguous,
         alternatives=alternatives,
         expand_in_text=expand_in_text,
-        note=_text(entry, "note", where, optional=True),
+        note=loading.text(entry, "note", where, optional=True),
     )
 
 
@@ -779,21 +717,15 @@ class DocumentTypes(_Gazetteer):
                     key = fold(form, strip_diacritics=strip)
                     other = self._by_name[strip].get(key)
                     if other is not None and other.name != t.name and not strip:
-                        raise GazetteerError(f"{source}: {form!r} names both {other.name!r} and {t.name!r}")
+                        raise loading.RulesError(f"{source}: {form!r} names both {other.name!r} and {t.name!r}")
                     self._by_name[strip].setdefault(key, t)
 
     @classmethod
     def _build(cls, docs: list[tuple[str, dict[str, Any]]]) -> DocumentTypes:
         merged: dict[str, DocumentType] = {}
         for source, data in docs:
-            _check_keys(data, _TYPE_TOP, {"types"}, source)
-            seen: set[str] = set()
-            for where, entry in _entries(data, "types", source):
-                t = _document_type(entry, where)
-                if t.name in seen:
-                    raise GazetteerError(f"{where}: type {t.name!r} is listed twice in this file")
-                seen.add(t.name)
-                merged[t.name] = t
+            loading.check_keys(data, _TYPE_TOP, {"types"}, source)
+            _add_entries(merged, data, "types", source, _document_type, lambda t: t.name, "type")
         return cls(merged.values(), docs[-1][0] if docs else "")
 
     def __iter__(self) -> Iterator[DocumentType]:
@@ -841,15 +773,15 @@ class DocumentTypes(_Gazetteer):
 
 
 def _document_type(entry: Any, where: str) -> DocumentType:
-    where = _named(where, entry, "name")
-    _check_keys(entry, _TYPE_KEYS, {"name", "codes", "family"}, where)
-    name = _text(entry, "name", where) or ""
+    where = loading.named(where, entry, "name")
+    loading.check_keys(entry, _TYPE_KEYS, {"name", "codes", "family"}, where)
+    name = loading.text(entry, "name", where)
     return DocumentType(
         name=name,
-        codes=_texts(entry, "codes", where),
-        family=_choice(entry, "family", _FAMILIES, where),
-        aliases=_texts(entry, "aliases", where),
-        note=_text(entry, "note", where, optional=True),
+        codes=loading.texts(entry, "codes", where),
+        family=loading.choice(entry, "family", _FAMILIES, where),
+        aliases=loading.texts(entry, "aliases", where),
+        note=loading.text(entry, "note", where, optional=True),
     )
 
 
@@ -897,7 +829,7 @@ class HeadingCategories(_Gazetteer):
                     other = self._table[strip].get(key)
                     if other is not None and other != category:
                         mode = " without diacritics" if strip else ""
-                        raise GazetteerError(
+                        raise loading.RulesError(
                             f"{source}: {word!r} is a keyword of both {other!r} and {category!r}{mode}"
                         )
                     self._table[strip][key] = category
@@ -915,21 +847,21 @@ class HeadingCategories(_Gazetteer):
         others: list[str] = []
         prefixes: list[str] = []
         for source, data in docs:
-            _check_keys(data, _HEADING_TOP, {"categories"}, source)
+            loading.check_keys(data, _HEADING_TOP, {"categories"}, source)
             if "fallback" in data:
-                fallback = _text(data, "fallback", source) or fallback
-            others += _texts(data, "other_keywords", source)
-            prefixes += _texts(data, "ignore_prefixes", source)
-            for where, entry in _entries(data, "categories", source):
-                where = _named(where, entry, "category")
-                _check_keys(entry, _CATEGORY_KEYS, {"category", "keywords"}, where)
-                name = _text(entry, "category", where) or ""
+                fallback = loading.text(data, "fallback", source)
+            others += loading.texts(data, "other_keywords", source)
+            prefixes += loading.texts(data, "ignore_prefixes", source)
+            for where, entry in loading.entries(data, "categories", source):
+                where = loading.named(where, entry, "category")
+                loading.check_keys(entry, _CATEGORY_KEYS, {"category", "keywords"}, where)
+                name = loading.text(entry, "category", where)
                 keywords, typos = cats.setdefault(name, ([], []))
-                keywords += _texts(entry, "keywords", where)
-                typos += _texts(entry, "typo_variants", where)
+                keywords += loading.texts(entry, "keywords", where)
+                typos += loading.texts(entry, "typo_variants", where)
         source = docs[-1][0] if docs else ""
         if fallback in cats:
-            raise GazetteerError(f"{source}: the fallback {fallback!r} cannot also be a listed category")
+            raise loading.RulesError(f"{source}: the fallback {fallback!r} cannot also be a listed category")
         return cls([(c, k, t) for c, (k, t) in cats.items()], fallback, others, prefixes, source)
 
     def keywords(self) -> dict[str, str]:

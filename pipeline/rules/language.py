@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
+from typing import Any
+
+from pipeline.rules import loading
 
 _KEYS = {
     "note",
@@ -22,7 +22,7 @@ _KEYS = {
 
 
 @dataclass(frozen=True)
-class LanguageRules:
+class LanguageRules(loading.RuleFile):
     """``continuation_words``: words after which a line cannot end a phrase, so a break there is a wrap.
     ``preamble_openers``: how the preamble of a plan begins ("Thực hiện", "Căn cứ"), which ends its title.
     ``surnames``: Vietnamese family names, which tell a signer's name from other title-case lines.
@@ -42,28 +42,23 @@ class LanguageRules:
     header_boilerplate: tuple[str, ...] = ()
     addressee_openers: tuple[str, ...] = ()
 
-    @classmethod
-    def from_file(cls, path: str | Path) -> LanguageRules:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        unknown = set(data) - _KEYS
-        if unknown:
-            raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(_KEYS)}")
-        return cls(
-            continuation_words=frozenset(w.lower() for w in data.get("continuation_words", [])),
-            preamble_openers=tuple(data.get("preamble_openers", [])),
-            surnames=frozenset(data.get("surnames", [])),
-            titles=tuple(data.get("titles", [])),
-            organ_words=tuple(data.get("organ_words", [])),
-            admin_levels=tuple(data.get("admin_levels", [])),
-            header_boilerplate=tuple(data.get("header_boilerplate", [])),
-            addressee_openers=tuple(data.get("addressee_openers", [])),
-        )
+    FILE = "language.json"
 
     @classmethod
-    @lru_cache(maxsize=1)
-    def default(cls) -> LanguageRules:
-        with resources.as_file(resources.files("pipeline.rules") / "data" / "language.json") as path:
-            return cls.from_file(path)
+    def from_data(cls, data: Any, source: str) -> LanguageRules:
+        """The lists of a parsed file; ``source`` names it in errors."""
+        loading.check_keys(loading.top_level(data, source), _KEYS, (), source)
+        words = {key: loading.texts(data, key, source) for key in _KEYS - {"note"}}
+        return cls(
+            continuation_words=frozenset(w.lower() for w in words["continuation_words"]),
+            preamble_openers=words["preamble_openers"],
+            surnames=frozenset(words["surnames"]),
+            titles=words["titles"],
+            organ_words=words["organ_words"],
+            admin_levels=words["admin_levels"],
+            header_boilerplate=words["header_boilerplate"],
+            addressee_openers=words["addressee_openers"],
+        )
 
     @staticmethod
     def joins_across(left: str, right: str) -> bool:

@@ -8,14 +8,12 @@ in the folded comparison form (lower case, traditional tone placement) the gramm
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
+from pipeline.rules import loading
 from pipeline.rules.gazetteer import fold
+from pipeline.rules.phrases import longest_first
 
 __all__ = ["TemporalRules", "TemporalRulesError"]
 
@@ -53,16 +51,12 @@ _RELATIONS = {"", "before", "after", "during", "end", "start", "at"}
 _PERIOD_RULES = {"open", "first", "last", "before_first", "after_last"}
 
 
-class TemporalRulesError(ValueError):
-    """A temporal rules file that cannot be used as it is."""
-
-
-def _longest_first(words: list[str]) -> tuple[str, ...]:
-    return tuple(sorted({fold(w) for w in words}, key=len, reverse=True))
+#: The error of every rules file, under the name it had when these rules had their own loader.
+TemporalRulesError = loading.RulesError
 
 
 @dataclass(frozen=True)
-class TemporalRules:
+class TemporalRules(loading.RuleFile):
     """The lists and maps of ``temporal.json``; every key is folded, phrases are sorted longest first.
 
     ``range_end_cues`` and ``bound_modifiers`` map a phrase to the relation it puts on the boundary after
@@ -104,85 +98,35 @@ class TemporalRules:
     deadline_actions: tuple[str, ...]
     closing_formulas: tuple[str, ...]
 
-    @classmethod
-    def from_file(cls, path: str | Path) -> TemporalRules:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            raise TemporalRulesError(f"{path}: not valid JSON: {err}") from err
-        return cls.from_data(data, str(path))
-
-    @classmethod
-    @cache
-    def default(cls) -> TemporalRules:
-        """The packaged rules, loaded once."""
-        resource = resources.files("pipeline.rules").joinpath("data", "temporal.json")
-        data = json.loads(resource.read_text(encoding="utf-8"))
-        return cls.from_data(data, "pipeline/rules/data/temporal.json")
+    FILE = "temporal.json"
 
     @classmethod
     def from_data(cls, data: Any, source: str) -> TemporalRules:
-        if not isinstance(data, dict):
-            raise TemporalRulesError(f"{source}: the top level must be a JSON object")
-        unknown = set(data) - _KEYS
-        if unknown:
-            raise TemporalRulesError(f"{source}: unknown keys {sorted(unknown)}; allowed: {sorted(_KEYS)}")
-        missing = (set(_LISTS) | set(_MAPS)) - set(data)
-        if missing:
-            raise TemporalRulesError(f"{source}: missing keys {sorted(missing)}")
-        for key in _LISTS:
-            if not isinstance(data[key], list) or not all(isinstance(w, str) for w in data[key]):
-                raise TemporalRulesError(f"{source}: {key} must be a list of strings")
-        for key in _MAPS:
-            if not isinstance(data[key], dict):
-                raise TemporalRulesError(f"{source}: {key} must be an object")
+        """Rules from a parsed file; ``source`` names it in errors. Every key is required: the grammar has
+        no fallback for a list left out."""
+        loading.check_keys(loading.top_level(data, source), _KEYS, {*_LISTS, *_MAPS}, source)
+        lists = {key: loading.texts(data, key, source) for key in _LISTS}
+        maps = {key: loading.mapping(data, key, source) for key in _MAPS}
         for key in ("range_end_cues", "bound_modifiers", "event_relations"):
-            bad = {v for v in data[key].values() if v not in _RELATIONS}
-            if bad:
-                raise TemporalRulesError(
-                    f"{source}: {key}: unknown relations {sorted(bad)}; allowed {sorted(_RELATIONS)}"
-                )
-        for phrase, ends in data["event_periods"].items():
+            for phrase in maps[key]:
+                loading.choice(maps[key], phrase, sorted(_RELATIONS), f"{source}: {key}")
+        for phrase, ends in maps["event_periods"].items():
             if not (isinstance(ends, list) and len(ends) == 2 and set(ends) <= _PERIOD_RULES):
-                raise TemporalRulesError(
+                raise loading.RulesError(
                     f"{source}: event_periods[{phrase!r}] must be two of {sorted(_PERIOD_RULES)}"
                 )
-        pairs = {}
         for key in ("half_years", "year_parts", "month_parts"):
-            for phrase, pair in data[key].items():
+            for phrase, pair in maps[key].items():
                 if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(n, int) for n in pair)):
-                    raise TemporalRulesError(f"{source}: {key}[{phrase!r}] must be [first, last]")
-            pairs[key] = {fold(k): (v[0], v[1]) for k, v in data[key].items()}
+                    raise loading.RulesError(f"{source}: {key}[{phrase!r}] must be [first, last]")
 
-        def folded_map(key: str) -> dict[str, str]:
-            return {fold(k): v for k, v in sorted(data[key].items(), key=lambda kv: -len(kv[0]))}
+        def folded(key: str) -> dict[str, Any]:
+            """The map with folded phrases, longest first (as written), and pairs as tuples."""
+            items = sorted(maps[key].items(), key=lambda kv: -len(kv[0]))
+            return {fold(k): tuple(v) if isinstance(v, list) else v for k, v in items}
 
         return cls(
-            range_start_cues=_longest_first(data["range_start_cues"]),
-            range_end_cues=folded_map("range_end_cues"),
-            range_dashes=tuple(data["range_dashes"]),
-            open_end_suffixes=_longest_first(data["open_end_suffixes"]),
-            bound_modifiers=folded_map("bound_modifiers"),
-            now_words=_longest_first(data["now_words"]),
-            issue_anchors=_longest_first(data["issue_anchors"]),
-            half_years=pairs["half_years"],
-            year_parts=pairs["year_parts"],
-            month_parts=pairs["month_parts"],
-            term_words=_longest_first(data["term_words"]),
-            event_heads=_longest_first(data["event_heads"]),
-            event_relations=folded_map("event_relations"),
-            event_periods={
-                fold(k): (v[0], v[1]) for k, v in sorted(data["event_periods"].items(), key=lambda kv: -len(kv[0]))
-            },
-            event_list_continuers=_longest_first(data["event_list_continuers"]),
-            event_stop_words=_longest_first(data["event_stop_words"]),
-            phase_label_words=_longest_first(data["phase_label_words"]),
-            peak_cues=_longest_first(data["peak_cues"]),
-            timeline_words=_longest_first(data["timeline_words"]),
-            self_period_cues=_longest_first(data["self_period_cues"]),
-            self_period_objects=_longest_first(data["self_period_objects"]),
-            deadline_cues=folded_map("deadline_cues"),
-            recurrences=folded_map("recurrences"),
-            deadline_actions=_longest_first(data["deadline_actions"]),
-            closing_formulas=_longest_first(data["closing_formulas"]),
+            range_dashes=lists.pop("range_dashes"),
+            **{key: longest_first(words) for key, words in lists.items()},
+            **{key: folded(key) for key in _MAPS},
         )
