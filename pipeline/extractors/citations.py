@@ -334,7 +334,7 @@ class CitationFinder:
                     number_style=m.number.style,
                     cited_date_text=m.date.text if m.date else "",
                     cited_issuer_as_written=issuer_written,
-                    section_id=_section_at(doc, section_pos),
+                    section_id=getattr(doc.section_at(section_pos), "section_id", ""),
                     location=_location(doc, bmap, m.head_start),
                     flags=";".join(dict.fromkeys(flags)),
                 )
@@ -391,15 +391,6 @@ class CitationFinder:
         tail = self._trailing_joiner.search(low, start, end)
         end = tail.start() if tail else end
         return text[start:end].strip(' \t,;:.…“”"')
-
-
-def _section_at(doc: Segmented, pos: int) -> str:
-    """The innermost section holding ``pos``."""
-    best = None
-    for s in doc.sections:
-        if s.char_start <= pos < s.char_end and (best is None or s.level >= best.level):
-            best = s
-    return best.section_id if best else ""
 
 
 def _location(doc: Segmented, bmap: BasisMap, pos: int) -> str:

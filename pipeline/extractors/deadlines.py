@@ -90,7 +90,7 @@ class DeadlineExtractor:
                 break
         if not value and not recurrence:
             return None
-        section = _section_at(doc.sections, start)
+        section = doc.section_at(start)
         return Deadline(
             text=text[start:end],
             date=value,
@@ -179,14 +179,6 @@ def _purpose_spans(sections: list[Section]) -> list[tuple[int, int]]:
         for s in sections
         if s.level == 1 and "purpose" in s.category and not ({"implementation", "timeline"} & set(s.category))
     ]
-
-
-def _section_at(sections: list[Section], offset: int) -> Section | None:
-    best = None
-    for s in sections:
-        if s.char_start <= offset < s.char_end and (best is None or s.level >= best.level):
-            best = s
-    return best
 
 
 @cache

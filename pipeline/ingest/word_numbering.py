@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.ingest.wordml import W_PPR, W_VAL, int_val, is_on, w
-from pipeline.segment.markers import int_to_roman
+from pipeline.numerals import int_to_roman
 
 __all__ = ["Numbering", "format_number"]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pipeline.numerals import roman_to_int
 from pipeline.rules import loading
 from pipeline.rules.gazetteer import fold
 from pipeline.rules.phrases import alternation
@@ -27,7 +28,6 @@ _KIND_KEYS = {"description", "patterns", "exclude_after"}
 _EVENT_KEYS = {"kind", "number", "term", "plenum", "name", "start", "end", "source", "note"}
 _EVENT_REQUIRED = {"kind", "number", "name", "start", "end", "source"}
 
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
 _NUMERAL = r"(?P<{name}>[ivxl]{{1,6}}|\d{{1,2}})(?![\w])"
 _TERM = r"(?P<term>(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d)"
 
@@ -38,16 +38,12 @@ EventsError = loading.RulesError
 
 def roman_or_int(numeral: str) -> int:
     """The value of "XIV", "xiv" or "14"; 0 when it is neither."""
-    s = numeral.strip().lower()
+    s = numeral.strip().upper()
     if s.isdigit():
         return int(s)
-    if not s or any(c not in _ROMAN for c in s):
+    if not s or any(c not in "IVXLCDM" for c in s):
         return 0
-    total = 0
-    for i, ch in enumerate(s):
-        v = _ROMAN[ch]
-        total += -v if i + 1 < len(s) and _ROMAN[s[i + 1]] > v else v
-    return total
+    return roman_to_int(s)
 
 
 def _term_key(term: str) -> str:

@@ -43,6 +43,14 @@ class Segmented:
     def offset_of_line(self, index: int) -> int:
         return self.lines[index].start if index < len(self.lines) else len(self.text)
 
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section holding ``offset`` (the deepest level; the later one on a tie), if any."""
+        best = None
+        for s in self.sections:
+            if s.char_start <= offset < s.char_end and (best is None or s.level >= best.level):
+                best = s
+        return best
+
 
 def segment(
     norm: NormalizedText,

@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.numerals import int_to_roman, roman_to_int
+
+__all__ = ["UPPER", "Marker", "int_to_roman", "parse_marker", "roman_to_int"]
+
 #: Vietnamese upper-case letters for character classes (a range like "À-Ỹ" would take lower case too).
 UPPER = "A-ZÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯ" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA, 2))
 
-_ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _VALID_ROMAN = re.compile(r"^(?=[IVXL])(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 
 _ROMAN = re.compile(
@@ -52,38 +55,6 @@ class Marker:
         if self.kind == "alpha":
             return ord(self.label) - ord("a") + 1
         return 0
-
-
-def roman_to_int(label: str) -> int:
-    """Value of a Roman numeral."""
-    total = 0
-    for i, ch in enumerate(label):
-        v = _ROMAN_VALUE[ch]
-        total += -v if i + 1 < len(label) and _ROMAN_VALUE[label[i + 1]] > v else v
-    return total
-
-
-def int_to_roman(n: int) -> str:
-    out = []
-    for value, sym in (
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ):
-        while n >= value:
-            out.append(sym)
-            n -= value
-    return "".join(out)
 
 
 def parse_marker(line: str) -> Marker | None:
