@@ -70,7 +70,8 @@ _WORD = re.compile(r"[^\W\d_]{1,7}")
 _BOLD = re.compile(r"\*\*(?=\S)(.{1,800}?)(?<=\S)\*\*", re.DOTALL)
 _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{1,400}?)(?<=[^\s*])\*(?![\w*])")
 _BROKEN_NUMBER = re.compile(r"(?<=\d)([/-][A-ZĐa-zđ&]{1,12}[/-]|[/-])[ \t]*\n[ \t\n]*(?=[A-ZĐ]{2,})")
-_EDGE_SPACES = re.compile(r"[ ]+\n|\n[ ]+|^[ ]+|[ ]+$")
+# Each alternative starts at the first space of a run, so a long run inside a line costs O(n), not O(n^2).
+_EDGE_SPACES = re.compile(r"(?<! ) +\n|\n +|^ +|(?<! ) +$")
 _MANY_BLANKS = re.compile(r"\n{3,}")
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 

@@ -111,12 +111,10 @@ class MetadataExtractor:
 
     def _date(self, head: list[Line], meta: DocumentRecord) -> None:
         for line in head:
+            if len(line.stripped) > 120:  # a date line is short; long lines are body text (and slow to search)
+                continue
             m = DATE_LINE.search(line.text)
-            if (
-                not m
-                or len(line.stripped) > 120
-                or not (m.group("place") or line.stripped.lower().startswith("ngày"))
-            ):
+            if not m or not (m.group("place") or line.stripped.lower().startswith("ngày")):
                 continue
             place = (m.group("place") or "").strip()
             if place:
@@ -221,7 +219,7 @@ class MetadataExtractor:
             for b in boiler:
                 upper = upper.replace(b.upper(), " ")
             cleaned = upper.strip(" *-–|")
-            if not cleaned or SEPARATOR.match(s) or NUMBER_LINE.search(s) or DATE_LINE.search(s):
+            if not cleaned or len(s) > 160 or SEPARATOR.match(s) or NUMBER_LINE.search(s) or DATE_LINE.search(s):
                 continue
             if not is_upper_case(s) or len(cleaned) > 120:
                 continue
