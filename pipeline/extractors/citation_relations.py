@@ -28,7 +28,8 @@ __all__ = ["BasisMap", "basis_map"]
 
 _FOOTNOTE_BODY = re.compile(r"^\[(?P<label>\d{1,3}|[ivxl]{1,6})\]\s*")
 _FOOTNOTE_MARK = re.compile(r"(?<=\S)\[(?P<label>\d{1,3}|[ivxl]{1,6})\]")
-_SENTENCE_END = re.compile(rf"[.!?…]+[”\"']?(?=\s+[{UPPER}]|\s*$)")
+# A run of stops is tried from its first stop only (the lookbehind), so a long run of dots stays linear.
+_SENTENCE_END = re.compile(rf"(?<![.!?…])[.!?…]++[”\"']?(?=\s+[{UPPER}]|\s*$)")
 _BULLET = re.compile(r"^(?:[-–+•*]|[a-zđ]\)|\d{1,2}[.)])\s*")
 _LEAD_LINES = 20
 
