@@ -21,5 +21,5 @@ run: setup
 	$(VENV)/bin/kehoach extract corpora/ --out outputs/run
 
 test: setup-test
-	$(VENV)/bin/ruff check pipeline tests
+	$(VENV)/bin/ruff check pipeline tests scripts
 	$(PY) -m pytest -q

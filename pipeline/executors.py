@@ -70,7 +70,13 @@ def work(task: Task, timeout: float | None = DEFAULT_TIMEOUT) -> tuple[int, Any]
 def _limit_threads() -> None:
     """One thread per worker for the native libraries (BLAS, OpenMP, Tesseract): the pool itself
     spreads the work over the cores, and nested threads only fight over them."""
-    for var in ("OMP_THREAD_LIMIT", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for var in (
+        "OMP_THREAD_LIMIT",
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "KEHOACH_OCR_JOBS",
+    ):
         os.environ.setdefault(var, "1")
 
 

@@ -30,6 +30,23 @@ class Span:
 
 
 @dataclass
+class Repair:
+    """One correction of an OCR misreading: the raw string, what replaced it, by which rule, and where.
+
+    A reader records ``char_start``/``char_end`` in its own text; the runner maps them onto the normalized
+    text, so ``text[char_start:char_end]`` holds the repaired value and ``raw`` keeps what the engine read.
+    """
+
+    doc_id: str = ""
+    page: int = 0
+    char_start: int = 0
+    char_end: int = 0
+    raw: str = ""
+    repaired: str = ""
+    rule: str = ""
+
+
+@dataclass
 class RawDocument:
     """What a reader gives: the text of a file and where each of its pages starts.
 
@@ -49,6 +66,7 @@ class RawDocument:
     warnings: list[str] = field(default_factory=list)
     page_methods: list[str] = field(default_factory=list)
     page_confidence: list[float | None] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
 
 
 @dataclass

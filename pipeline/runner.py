@@ -24,8 +24,9 @@ from pipeline.executors import DEFAULT_TIMEOUT, Task, execute
 from pipeline.extractors import TABLE_EXTRACTORS, finder
 from pipeline.extractors.metadata import MetadataExtractor
 from pipeline.ingest import read
+from pipeline.ingest.ocr import LOW_CONFIDENCE
 from pipeline.ingest.vietnamese import check_vietnamese
-from pipeline.model import DocumentRecord, ExtractionError, NormalizedText, PipelineError, Section
+from pipeline.model import DocumentRecord, ExtractionError, NormalizedText, PipelineError, Repair, Section
 from pipeline.normalize import normalize
 from pipeline.segment import segment
 from pipeline.tables import COLUMNS, CORPUS_TABLES, TableWriter, write_text
@@ -45,6 +46,7 @@ class DocResult:
     records: dict[str, list[Any]] = field(default_factory=dict)
     page_methods: list[str] = field(default_factory=list)
     page_confidence: list[float | None] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
 
 
 def discover(inputs: list[str | Path]) -> tuple[list[Path], list[ExtractionError]]:
@@ -126,6 +128,7 @@ def process(path: Path, doc_id: str, extractor: MetadataExtractor | None = None)
         records=records,
         page_methods=raw.page_methods,
         page_confidence=raw.page_confidence,
+        repairs=[_to_normalized(r, norm, doc_id) for r in raw.repairs],
     )
 
 
@@ -186,12 +189,25 @@ def rows_of(r: DocResult) -> dict[str, list[dict]]:
                 "char_end": r.page_starts[i + 1] if i + 1 < len(r.page_starts) else len(r.text),
                 "method": r.page_methods[i] if i < len(r.page_methods) else "text",
                 "ocr_confidence": r.page_confidence[i] if i < len(r.page_confidence) else None,
+                "flagged": bool(i < len(r.page_confidence) and r.page_methods[i] == "ocr")
+                and (r.page_confidence[i] is None or r.page_confidence[i] < LOW_CONFIDENCE),
             }
         )
     rows = {"documents": [document], "sections": sections, "fields": fields, "pages": pages}
+    rows["repairs"] = [asdict(x) for x in r.repairs]
     for table in TABLE_EXTRACTORS:
         rows[table] = [asdict(rec) for rec in r.records.get(table, [])]
     return rows
+
+
+def _to_normalized(repair: Repair, norm: NormalizedText, doc_id: str) -> Repair:
+    """A reader's repair with its span moved onto the normalized text (the first normalized character
+    at or after each end)."""
+    import bisect
+
+    start = min(bisect.bisect_left(norm.to_raw, repair.char_start), len(norm.text))
+    end = min(max(bisect.bisect_left(norm.to_raw, repair.char_end), start), len(norm.text))
+    return replace(repair, doc_id=doc_id, char_start=start, char_end=end)
 
 
 def _retarget(result: Any, path: Path, doc_id: str) -> Any:
@@ -204,6 +220,7 @@ def _retarget(result: Any, path: Path, doc_id: str) -> Any:
     for rows in result.records.values():
         for row in rows:
             row.doc_id = doc_id
+    result.repairs = [replace(x, doc_id=doc_id) for x in result.repairs]
     return result
 
 

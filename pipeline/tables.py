@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.audit import EDGE_COLUMNS, FINDING_COLUMNS
-from pipeline.model import Citation, Deadline, Mention, Phase, Unit
+from pipeline.model import Citation, Deadline, Mention, Phase, Repair, Unit
 
 
 def _columns(record: type) -> list[str]:
@@ -76,7 +76,8 @@ COLUMNS: dict[str, list[str]] = {
     "units": _columns(Unit),
     "mentions": _columns(Mention),
     "fields": ["doc_id", "field", "value", "raw", "char_start", "char_end", "page"],
-    "pages": ["doc_id", "page", "char_start", "char_end", "method", "ocr_confidence"],
+    "pages": ["doc_id", "page", "char_start", "char_end", "method", "ocr_confidence", "flagged"],
+    "repairs": _columns(Repair),
     "errors": ["source_path", "stage", "error_type", "message"],
     "edges": EDGE_COLUMNS,
     "audit_findings": FINDING_COLUMNS,
@@ -101,7 +102,7 @@ INTEGER_COLUMNS = {
 #: Real-valued columns.
 FLOAT_COLUMNS = {"ocr_confidence"}
 #: Boolean columns (written as True/False).
-BOOLEAN_COLUMNS = {"start_inferred", "end_inferred"}
+BOOLEAN_COLUMNS = {"start_inferred", "end_inferred", "flagged"}
 
 TABLE_DESCRIPTIONS = {
     "documents": "One row per plan: who issued it, its number, date, place, title and signer.",
@@ -114,6 +115,7 @@ TABLE_DESCRIPTIONS = {
     "fields": "Provenance of every documents value: where in the text it was read.",
     "pages": "Where each page starts and ends in the normalized text, and how its text was obtained.",
     "errors": "One row per input that could not be processed, with the stage and the reason.",
+    "repairs": "Corrections of OCR misreadings (numerals, dates, key words): the raw string beside the repair.",
     "edges": "The citation graph: each document a plan cites, and the plan of the corpus it resolves to.",
     "audit_findings": "Problems in how sub-plans cite their parents: check, severity, both values, span.",
 }

@@ -23,7 +23,9 @@ from pipeline.segment.markers import UPPER
 
 _SYMBOL = r"[A-ZĐ][A-ZĐa-zđ0-9&.]*(?:\s?[/-]\s?[A-ZĐ0-9][A-ZĐa-zđ0-9&.]*){0,4}"
 NUMBER_LINE = re.compile(
-    r"\b(?:Số|SỐ|số)\s*[:.]?\s*(?P<num>\d{1,6}[a-z]?)?\s*(?P<sep>[/-])\s*(?P<sym>" + _SYMBOL + ")"
+    r"\b(?:Số|SỐ|số)\s*[:.]?\s*(?P<num>\d{1,6}[a-z]?)?(?P<junk>[^\s\d/\-:]{1,3})?\s*(?P<sep>[/-])\s*(?P<sym>"
+    + _SYMBOL
+    + ")"
 )
 SELF_NUMBER = re.compile(
     r"(?:ban hành|xây dựng|triển khai)\s+(?:kế hoạch|Kế hoạch|KẾ HOẠCH)\s+số\s+(?P<num>\d{1,6})\s*(?P<sep>[/-])\s*"
@@ -33,7 +35,7 @@ _PLACE_WORD = r"[" + UPPER + r"][^\W\d_]*"
 #: The place-and-date line of the header: "Lai Châu, ngày 20 tháng 5 năm 2021" (place and day may be blank).
 DATE_LINE = re.compile(
     r"(?:(?P<place>(?:(?:Thành phố|thành phố|TP\.?)\s*)?" + _PLACE_WORD + r"(?:[ -]" + _PLACE_WORD + r"){0,5})"
-    r"\s*,\s*)?ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>(?:19|20)\d\d)\b",
+    r"\s*,\s*)?ngày\s*(?:(?P<d>\d{1,2})\b|[^\s\d]{1,2}\d?)?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 ISSUING_VERB = re.compile(r"\s+(?:ban hành|xây dựng|triển khai xây dựng)\s+(?:kế hoạch|Kế hoạch|KẾ HOẠCH)\b")
@@ -103,7 +105,9 @@ class MetadataExtractor:
 
     def _set_number(self, meta: DocumentRecord, m: re.Match[str], base: int) -> None:
         sym = re.sub(r"\s+", "", m.group("sym")).rstrip(".")
-        meta.number = m.group("num") or ""
+        # Characters between the digits and the slash are a handwritten or stamped number that OCR could
+        # not read ("5Ø /KH-BCA"): the number is unknown, not "5".
+        meta.number = "" if "junk" in m.re.groupindex and m.group("junk") else m.group("num") or ""
         meta.symbol = sym
         if meta.number:
             self._add(meta, "number", meta.number, base + m.start("num"), base + m.end("num"))

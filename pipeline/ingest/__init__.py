@@ -44,8 +44,7 @@ def read(path: str | Path) -> RawDocument:
 
         return plaintext.read(path)
     if kind == "image":
-        raise PipelineError(
-            "unsupported",
-            f"{path.name}: a page image; OCR of images is not available in this version",
-        )
+        from pipeline.ingest import image
+
+        return image.read(path)
     raise PipelineError("unsupported", f"{path.name}: unrecognised file type")

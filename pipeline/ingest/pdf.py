@@ -47,7 +47,8 @@ from typing import Any, NamedTuple
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.model import PipelineError, RawDocument
+from pipeline.ingest.ocr_repair import shift_repair
+from pipeline.model import PipelineError, RawDocument, Repair
 
 #: Documents with more pages than this are refused: no plan is that long, and reading one would be slow.
 MAX_PAGES = 2000
@@ -177,6 +178,8 @@ def read(path: Path) -> RawDocument:
         warnings: list[str] = []
         notes: list[str] = []
         table_pages: list[int] = []
+        scans: list[int] = []
+        repairs: list[Repair] = []
         plumber = _Plumber(path)
         for index in range(n_pages):
             number = index + 1
@@ -190,7 +193,7 @@ def read(path: Path) -> RawDocument:
             scanned = facts.image_coverage >= SCAN_IMAGE_COVERAGE and meaningful < SCAN_LABEL_MAX_CHARS
             if meaningful < MIN_PAGE_CHARS or scanned:
                 if scanned or facts.has_objects:
-                    warnings.append(f"page {number}: no text layer (scanned image?); OCR is not available yet")
+                    scans.append(index)
                 if meaningful:
                     notes.append(
                         f"page {number}: ignored {meaningful} letters of text over a page image "
@@ -202,6 +205,10 @@ def read(path: Path) -> RawDocument:
             elif had_tables:
                 table_pages.append(number)
             texts.append(text)
+        methods = ["text"] * n_pages
+        confidence: list[float | None] = [None] * n_pages
+        if scans:
+            _ocr_pages(path, pdf, scans, texts, methods, confidence, warnings, notes, repairs)
     finally:
         if plumber is not None:
             plumber.close()
@@ -209,7 +216,8 @@ def read(path: Path) -> RawDocument:
     if not any(texts):
         raise PipelineError(
             "no_text",
-            f"{path.name}: no page has a text layer; it looks like a scan (OCR comes in a later version)",
+            f"{path.name}: no page has a text layer"
+            + (" and OCR read no text from its page images" if scans else "; it looks like an empty document"),
         )
     if table_pages:
         pages = ", ".join(map(str, table_pages))
@@ -220,8 +228,58 @@ def read(path: Path) -> RawDocument:
         page_starts.append(offset)
         offset += len(text) + len(PAGE_SEPARATOR)
     return RawDocument(
-        text=PAGE_SEPARATOR.join(texts), format="pdf", page_starts=page_starts, notes=notes, warnings=warnings
+        text=PAGE_SEPARATOR.join(texts),
+        format="pdf-ocr" if "ocr" in methods else "pdf",
+        page_starts=page_starts,
+        notes=notes,
+        warnings=warnings,
+        page_methods=methods,
+        page_confidence=confidence,
+        repairs=[shift_repair(r, page_starts[r.page - 1]) for r in repairs],
     )
+
+
+#: Pages rendered and OCR'd at a time, so that a long scan never holds all its page images in memory.
+OCR_BATCH = 4
+
+
+def _ocr_pages(
+    path: Path,
+    pdf: Any,
+    indices: list[int],
+    texts: list[str],
+    methods: list[str],
+    confidence: list[float | None],
+    warnings: list[str],
+    notes: list[str],
+    repairs: list[Repair],
+) -> None:
+    """Render the scanned pages at the OCR resolution and read them with Tesseract, in small batches;
+    the repairs' offsets are relative to their page's text until the pages are joined."""
+    from pipeline.ingest import ocr
+    from pipeline.ingest.ocr_repair import repair_page
+
+    if not ocr.available():
+        warnings.extend(
+            f"page {i + 1}: no text layer (a scanned image) and OCR is not installed "
+            "(apt-get install tesseract-ocr tesseract-ocr-vie)"
+            for i in indices
+        )
+        return
+    for start in range(0, len(indices), OCR_BATCH):
+        batch = indices[start : start + OCR_BATCH]
+        try:
+            images = [(pdf[i].render(scale=ocr.TARGET_DPI / 72, grayscale=True).to_pil(), None) for i in batch]
+        except pdfium.PdfiumError as exc:
+            raise PipelineError("corrupt", f"{path.name}: a scanned page cannot be rendered ({exc})") from exc
+        for i, page in zip(batch, ocr.ocr_images(images), strict=True):
+            texts[i], page_repairs = repair_page(clean(page.text), i + 1)
+            repairs.extend(page_repairs)
+            methods[i] = "ocr"
+            confidence[i] = page.confidence
+            warnings.extend(ocr.page_warnings(i + 1, page))
+            notes.extend(f"page {i + 1}: {n}" for n in page.notes)
+    notes.append(f"pdf: OCR by Tesseract ({ocr.LANGUAGES}) on {len(indices)} scanned page(s)")
 
 
 def clean(text: str) -> str:

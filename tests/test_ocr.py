@@ -1,0 +1,125 @@
+"""OCR of scanned plans and page images, on pages rendered from real plan text (scripts/render_pages.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from pipeline.ingest import ocr, read
+from pipeline.model import PipelineError
+from pipeline.runner import run
+from tests.conftest import ROOT, SEEDS, realdoc
+
+pytestmark = pytest.mark.skipif(not ocr.available(), reason="Tesseract with its Vietnamese model is not installed")
+
+_spec = importlib.util.spec_from_file_location("render_pages", ROOT / "scripts" / "render_pages.py")
+render = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(render)  # type: ignore[union-attr]
+
+#: The header and preamble of a real plan: about one page, numbers, dates and Roman numerals included.
+SOURCE = (SEEDS / "002_6f632e44ce525a9e.txt").read_text(encoding="utf-8")[:1400]
+
+
+def cer(truth: str, read_text: str) -> float:
+    """Character error rate after folding whitespace (edit distance over the true length)."""
+    a, b = " ".join(truth.split()), " ".join(read_text.split())
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] / max(len(a), 1)
+
+
+@pytest.fixture(scope="module")
+def clean_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render.save_pdf(render.render_pages(SOURCE), tmp_path_factory.mktemp("scan") / "clean_scan.pdf")
+
+
+def test_image_only_pdf_is_read_by_ocr(clean_pdf: Path) -> None:
+    raw = read(clean_pdf)
+    assert raw.format == "pdf-ocr"
+    assert set(raw.page_methods) == {"ocr"}
+    assert all(c is not None and c > 80 for c in raw.page_confidence)
+    assert cer(SOURCE, raw.text) < 0.01
+    assert "252/KH-LĐLĐ" in raw.text
+
+
+def test_degraded_scan_stays_readable(tmp_path: Path) -> None:
+    pages = [render.degrade(p, seed=i) for i, p in enumerate(render.render_pages(SOURCE))]
+    raw = read(render.save_pdf(pages, tmp_path / "degraded.pdf"))
+    assert cer(SOURCE, raw.text) < 0.03
+
+
+def test_low_resolution_photo_is_upsampled_and_read(tmp_path: Path) -> None:
+    page = render.render_pages(SOURCE[:600], dpi=150)[0]
+    page.save(tmp_path / "photo.png", dpi=(150, 150))
+    raw = read(tmp_path / "photo.png")
+    assert raw.format == "image-ocr"
+    assert cer(SOURCE[:600], raw.text) < 0.05
+
+
+def test_page_turned_90_degrees_is_read_upright(tmp_path: Path) -> None:
+    page = render.render_pages(SOURCE[:700])[0].rotate(90, expand=True)
+    page.save(tmp_path / "turned.png", dpi=(300, 300))
+    raw = read(tmp_path / "turned.png")
+    assert any("rotated" in n for n in raw.notes)
+    assert cer(SOURCE[:700], raw.text) < 0.05
+
+
+def test_blank_page_and_noise_are_errors_not_silent_output(tmp_path: Path) -> None:
+    Image.new("L", (2481, 3507), 255).save(tmp_path / "blank.png", dpi=(300, 300))
+    rng = random.Random(1)
+    noise = Image.frombytes("L", (800, 600), bytes(rng.randrange(256) for _ in range(800 * 600)))
+    noise.save(tmp_path / "noise.png")
+    for name in ("blank.png", "noise.png"):
+        with pytest.raises(PipelineError) as err:
+            read(tmp_path / name)
+        assert err.value.error_type == "no_text"
+        assert name in err.value.message
+
+
+def test_batch_records_ocr_pages_and_flags_a_blank_one(clean_pdf: Path, tmp_path: Path) -> None:
+    pages = [*render.render_pages(SOURCE[:900]), Image.new("L", (2481, 3507), 255)]
+    src = tmp_path / "in"
+    src.mkdir()
+    render.save_pdf(pages, src / "scan_with_blank.pdf")
+    run([src], tmp_path / "out", progress=False, jobs=1)
+    table = pd.read_csv(tmp_path / "out" / "pages.csv")
+    assert list(table.method) == ["ocr", "ocr"]
+    assert list(table.flagged) == [False, True]
+    docs = pd.read_csv(tmp_path / "out" / "documents.csv", dtype=str, keep_default_na=False)
+    assert docs.format.tolist() == ["pdf-ocr"]
+    assert "page 2: OCR found no text" in docs.warnings[0]
+    assert docs.number[0] == "252"
+
+
+def test_real_scan_first_page(tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    scan = realdoc("12_*scan.pdf")
+    writer = pypdf.PdfWriter()
+    writer.add_page(pypdf.PdfReader(scan).pages[0])
+    with (tmp_path / "first_page.pdf").open("wb") as fh:
+        writer.write(fh)
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.move(tmp_path / "first_page.pdf", src / "first_page.pdf")
+    run([src], tmp_path / "out", progress=False, jobs=1)
+    doc = pd.read_csv(tmp_path / "out" / "documents.csv", dtype=str, keep_default_na=False).iloc[0]
+    assert doc.symbol == "KH-BCA-C04"  # the number itself is handwritten: left empty, not guessed
+    assert doc.number == ""
+    assert doc.issuer == "Bộ Công an"
+    assert "Hội nghị" in doc.title
+    repairs = pd.read_csv(tmp_path / "out" / "repairs.csv", dtype=str, keep_default_na=False)
+    text = (tmp_path / "out" / "texts" / "first_page.txt").read_text(encoding="utf-8")
+    assert len(repairs)
+    for r in repairs.itertuples():
+        assert text[int(r.char_start) : int(r.char_end)] == r.repaired
+        assert r.raw != r.repaired
