@@ -12,6 +12,7 @@ reading is kept. A page that still yields nothing is reported, never passed on s
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -84,16 +85,66 @@ def prepare(image: Any, dpi: float | None) -> Any:
     return img
 
 
+_NUMERAL_LIKE = re.compile(r"(?P<num>[IVXLHl|1]{1,8})(?P<tail>[.,:;)]*)")
+_VALID_ROMAN = re.compile(r"(?=[IVXLCDM])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+
+
+def _reread_numerals(img: Any, data: dict[str, list[Any]]) -> dict[int, str]:
+    """A second pass over the words that look like Roman numerals, with the English model restricted to
+    Roman digits: the Vietnamese model merges "XIII" into "XII" and reads "XIH" (about one in five on clean
+    renders), and congress numbers and section numerals are key fields. The word boxes are stacked on one
+    strip and read in a single call; nothing is changed unless every box comes back a valid numeral."""
+    import pytesseract
+    from PIL import Image
+
+    picks = [
+        i
+        for i, word in enumerate(data["text"])
+        if (m := _NUMERAL_LIKE.fullmatch((word or "").strip())) and re.search("[IVX]", m.group("num"))
+    ]
+    if not picks:
+        return {}
+    pad, gap = 6, 30
+    crops = []
+    for i in picks:
+        x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+        crops.append(img.crop((max(x - pad, 0), max(y - pad, 0), x + w + pad, y + h + pad)))
+    strip = Image.new("L", (max(c.width for c in crops) + 80, sum(c.height + gap for c in crops) + 40), 255)
+    top = 20
+    for crop in crops:
+        strip.paste(crop, (40, top))
+        top += crop.height + gap
+    try:
+        out = pytesseract.image_to_string(
+            strip, lang="eng", config="--psm 6 -c tessedit_char_whitelist=IVXLCDM.,:;)", timeout=60
+        ).split()
+    except (pytesseract.TesseractError, RuntimeError):
+        return {}
+    if len(out) != len(picks):
+        return {}
+    fixed: dict[int, str] = {}
+    for i, token in zip(picks, out, strict=True):
+        m = _NUMERAL_LIKE.fullmatch(token) or re.fullmatch(r"(?P<num>[IVXLCDM]+)(?P<tail>[.,:;)]*)", token)
+        if not m or not _VALID_ROMAN.fullmatch(m.group("num")):
+            return {}
+        original = data["text"][i].strip()
+        tail = _NUMERAL_LIKE.fullmatch(original).group("tail")  # type: ignore[union-attr]
+        if m.group("num") + tail != original:
+            fixed[i] = m.group("num") + tail
+    return fixed
+
+
 def _read(img: Any) -> OcrPage:
     import pytesseract
 
     data = pytesseract.image_to_data(
         img, lang=LANGUAGES, config="--psm 3", output_type=pytesseract.Output.DICT, timeout=PAGE_TIMEOUT
     )
+    reread = _reread_numerals(img, data)
     paragraphs: dict[tuple[int, int], dict[int, list[str]]] = {}
     confidences: list[float] = []
     for i, word in enumerate(data["text"]):
-        word = (word or "").strip()
+        word = reread.get(i, (word or "").strip())
         if not word:
             continue
         key = (data["block_num"][i], data["par_num"][i])
@@ -104,7 +155,11 @@ def _read(img: Any) -> OcrPage:
     blocks = ["\n".join(" ".join(words) for words in lines.values()) for lines in paragraphs.values()]
     text = "\n\n".join(blocks)
     confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
-    return OcrPage(text=text, confidence=confidence, words=len(confidences))
+    page = OcrPage(text=text, confidence=confidence, words=len(confidences))
+    if reread:
+        changes = ", ".join(f"{data['text'][i].strip()}→{new}" for i, new in reread.items())
+        page.notes.append(f"Roman numerals re-read by a second pass (eng, Roman digits only): {changes}")
+    return page
 
 
 def _rotation(img: Any) -> int:
