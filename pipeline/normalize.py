@@ -101,8 +101,12 @@ def _token_normalize() -> Callable[[str], str]:
 
 def _tone_repl(m: re.Match[str]) -> str:
     word = m.group(0)
-    if word.isascii():
-        return word
+    return word if word.isascii() else _tone_fixed(word)
+
+
+@lru_cache(maxsize=65536)
+def _tone_fixed(word: str) -> str:
+    """The syllable in the official tone placement; cached, since a plan repeats the same few thousand."""
     fixed = _token_normalize()(word)
     if len(fixed) != len(word) or _letters(fixed) != _letters(word):
         return word
@@ -138,7 +142,7 @@ def normalize(raw: RawDocument, rules: LanguageRules | None = None) -> Normalize
     to_raw = list(range(len(text) + 1))
     text, to_raw = _rewrite(text, to_raw, _SPACES, _space_repl)
     text, to_raw = _rewrite(text, to_raw, _COMBINING, _nfc_repl)
-    text, to_raw = _rewrite(text, to_raw, _WORD, _tone_repl)
+    text = _WORD.sub(_tone_repl, text)  # same length, syllable by syllable: the offset map is unchanged
     text, to_raw = _rewrite(text, to_raw, _BOLD, _unwrap)
     text, to_raw = _rewrite(text, to_raw, _ITALIC, _unwrap)
     text, to_raw = _rewrite(text, to_raw, _BROKEN_NUMBER, _join_broken_number)
