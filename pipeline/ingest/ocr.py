@@ -11,6 +11,7 @@ reading is kept. A page that still yields nothing is reported, never passed on s
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -134,6 +135,35 @@ def _reread_numerals(img: Any, data: dict[str, list[Any]]) -> dict[int, str]:
     return fixed
 
 
+@dataclass
+class _Line:
+    words: list[str] = field(default_factory=list)
+    right: int = 0
+
+
+#: A line that reaches this share of its paragraph's width was wrapped by the typesetter, not ended.
+WRAPPED_LINE_SHARE = 0.9
+_ITEM_START = re.compile(r"^(?:[IVXL]+\s*[.)\-–]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[-+*•–])\s")
+
+
+def _paragraph_text(lines: list[_Line]) -> str:
+    """A paragraph's lines, with the lines the typesetter wrapped joined back by a space.
+
+    A line is a wrap when it runs (nearly) to the paragraph's right edge and the next line does not open
+    a list item; short lines (headings, the organ lines of a header, a signature) keep their breaks. The
+    joins that remain uncertain are left to :mod:`pipeline.normalize`, as for any text.
+    """
+    right_edge = max(line.right for line in lines)
+    left_edge = 0
+    out = " ".join(lines[0].words)
+    for prev, line in itertools.pairwise(lines):
+        text = " ".join(line.words)
+        wrapped = prev.right >= left_edge + WRAPPED_LINE_SHARE * (right_edge - left_edge)
+        joiner = " " if wrapped and not _ITEM_START.match(text) and len(prev.words) > 3 else "\n"
+        out += joiner + text
+    return out
+
+
 def _read(img: Any) -> OcrPage:
     import pytesseract
 
@@ -141,19 +171,20 @@ def _read(img: Any) -> OcrPage:
         img, lang=LANGUAGES, config="--psm 3", output_type=pytesseract.Output.DICT, timeout=PAGE_TIMEOUT
     )
     reread = _reread_numerals(img, data)
-    paragraphs: dict[tuple[int, int], dict[int, list[str]]] = {}
+    paragraphs: dict[tuple[int, int], dict[int, _Line]] = {}
     confidences: list[float] = []
     for i, word in enumerate(data["text"]):
         word = reread.get(i, (word or "").strip())
         if not word:
             continue
         key = (data["block_num"][i], data["par_num"][i])
-        paragraphs.setdefault(key, {}).setdefault(data["line_num"][i], []).append(word)
+        line = paragraphs.setdefault(key, {}).setdefault(data["line_num"][i], _Line())
+        line.words.append(word)
+        line.right = max(line.right, data["left"][i] + data["width"][i])
         conf = float(data["conf"][i])
         if conf >= 0:
             confidences.append(conf)
-    blocks = ["\n".join(" ".join(words) for words in lines.values()) for lines in paragraphs.values()]
-    text = "\n\n".join(blocks)
+    text = "\n\n".join(_paragraph_text(list(lines.values())) for lines in paragraphs.values())
     confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
     page = OcrPage(text=text, confidence=confidence, words=len(confidences))
     if reread:
@@ -175,9 +206,14 @@ def _rotation(img: Any) -> int:
 
 def ocr_image(image: Any, dpi: float | None = None) -> OcrPage:
     """OCR one page image (a PIL image); see the module docstring for the retry on rotated pages."""
+    import pytesseract
+
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     img = prepare(image, dpi)
-    page = _read(img)
+    try:
+        page = _read(img)
+    except (RuntimeError, pytesseract.TesseractError) as exc:  # a timeout, or the engine failing on the page
+        return OcrPage(text="", confidence=None, notes=[f"OCR failed on this page: {exc}"])
     if page.words < MIN_WORDS or (page.confidence or 0) < RETRY_CONFIDENCE:
         turn = _rotation(img)
         if turn:
@@ -206,6 +242,9 @@ def ocr_images(images: list[tuple[Any, float | None]], jobs: int | None = None) 
 def page_warnings(number: int, page: OcrPage) -> list[str]:
     """What a user should know about one OCR'd page: nothing read, or low confidence."""
     if not page.text.strip():
+        failed = next((n for n in page.notes if n.startswith("OCR failed")), "")
+        if failed:
+            return [f"page {number}: {failed}"]
         return [f"page {number}: OCR found no text (a blank page, a photo or an unreadable scan)"]
     if page.confidence is not None and page.confidence < LOW_CONFIDENCE:
         return [f"page {number}: low OCR confidence ({page.confidence:.0f}/100); check this page's values"]
