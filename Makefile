@@ -21,5 +21,5 @@ run: setup
 	$(VENV)/bin/kehoach extract corpora/ --out outputs/run
 
 test: setup-test
-	$(VENV)/bin/ruff check pipeline tests scripts
+	$(VENV)/bin/ruff check pipeline tests scripts bench fuzz
 	$(PY) -m pytest -q

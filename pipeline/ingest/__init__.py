@@ -15,9 +15,24 @@ from pipeline.model import PipelineError, RawDocument
 __all__ = ["MAX_BYTES", "read", "sniff"]
 
 
+#: Readers' output longer than this is refused: no plan is that long (the longest are a few hundred
+#: thousand characters), and later stages cost memory in proportion (a zip bomb under the part limits).
+MAX_TEXT_CHARS = 5_000_000
+
+
 def read(path: str | Path) -> RawDocument:
     """Read one file into text with page offsets, choosing the reader from its content."""
-    path = Path(path)
+    raw = _read(Path(path))
+    if len(raw.text) > MAX_TEXT_CHARS:
+        raise PipelineError(
+            "too_large",
+            f"{Path(path).name}: {len(raw.text):,} characters of text is over the {MAX_TEXT_CHARS:,} limit "
+            "(a plan is at most a few hundred thousand)",
+        )
+    return raw
+
+
+def _read(path: Path) -> RawDocument:
     kind = sniff(path)
     if kind == "pdf":
         from pipeline.ingest import pdf

@@ -13,6 +13,9 @@ from pipeline.model import PipelineError
 
 #: Inputs larger than this are refused before reading, so that one huge file cannot exhaust memory.
 MAX_BYTES = 200 * 1024 * 1024
+#: Text-like inputs (plain text, Markdown, HTML) larger than this are refused too: the longest plans are a
+#: few hundred KB, and normalizing costs about 40 bytes of memory a character.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
@@ -49,6 +52,12 @@ def sniff(path: Path) -> str:
     lowered = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").lower().replace(b"\x00", b"")
     if lowered.startswith(b"<") and any(m in lowered for m in _HTML_MARKERS):
         return "html"
+    if size > MAX_TEXT_BYTES:
+        raise PipelineError(
+            "too_large",
+            f"{path.name}: {size / 2**20:.0f} MiB of text is over the {MAX_TEXT_BYTES // 2**20} MiB limit for "
+            "text, Markdown and HTML files (a plan is at most a few hundred KB)",
+        )
     suffix = path.suffix.lower()
     if suffix in _BINARY_SUFFIXES:
         raise PipelineError(

@@ -57,7 +57,7 @@ from pipeline.model import PipelineError, RawDocument
 
 #: Largest uncompressed size accepted for any XML part (document.xml, numbering.xml, ...). A real plan's
 #: document.xml is well under 5 MB; a part declaring more than this is a zip bomb or not a plan.
-MAX_XML_PART_BYTES = 100 * 1024 * 1024
+MAX_XML_PART_BYTES = 32 * 1024 * 1024
 #: Largest total uncompressed size of the package: python-docx loads every part (images included) into
 #: memory when it opens a file, so the whole package is bounded, not only the XML.
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
