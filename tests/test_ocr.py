@@ -123,3 +123,15 @@ def test_real_scan_first_page(tmp_path: Path) -> None:
     for r in repairs.itertuples():
         assert text[int(r.char_start) : int(r.char_end)] == r.repaired
         assert r.raw != r.repaired
+
+
+def test_deskew_levels_a_turned_page_and_leaves_a_straight_one() -> None:
+    from pipeline.ingest.ocr_preprocess import deskew, skew_angle, upsample
+
+    page = render.render_pages(SOURCE)[0]
+    assert deskew(page)[1] == 0.0
+    turned = page.rotate(2.0, fillcolor=255)
+    assert abs(skew_angle(turned) + 2.0) <= 0.2
+    low = page.resize((page.width // 2, page.height // 2))
+    assert upsample(low, 150)[1] == pytest.approx(2.0)
+    assert upsample(page, 300)[1] == 1.0

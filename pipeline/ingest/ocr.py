@@ -24,10 +24,8 @@ from pipeline.model import PipelineError
 
 #: Tesseract language models: Vietnamese first, English for the Latin words and numerals plans mix in.
 LANGUAGES = "vie"
-#: Resolution pages are rendered at, and the least a page image should have; lower ones are upsampled,
-#: since Tesseract's error rate grows fast below ~200 dpi (0.2 % at 300 dpi, 4.3 % at 150 dpi, measured).
+#: Resolution scanned PDF pages are rendered at (Tesseract's error rate grows fast below ~200 dpi).
 TARGET_DPI = 300
-MIN_DPI = 200
 #: Pages whose mean word confidence is below this are flagged in the warnings (and the pages table).
 LOW_CONFIDENCE = 60.0
 #: Below this confidence, or with fewer words than MIN_WORDS, a page is tried again after orientation
@@ -71,19 +69,12 @@ def require() -> None:
         )
 
 
-def prepare(image: Any, dpi: float | None) -> Any:
-    """Grey levels, and upsampling of low-resolution scans to about :data:`TARGET_DPI`.
+def prepare(image: Any, dpi: float | None) -> tuple[Any, list[str]]:
+    """Grey levels, upsampling of low-resolution pages and deskew (:mod:`pipeline.ingest.ocr_preprocess`,
+    where the measurements that chose these steps are recorded)."""
+    from pipeline.ingest import ocr_preprocess
 
-    Binarization and deskewing are left to Tesseract (Otsu thresholding and its own line finding), which
-    handles the 1-2 degrees of a hand-fed scanner well.
-    """
-    from PIL import Image
-
-    img = image.convert("L")
-    if dpi and dpi < MIN_DPI:
-        factor = TARGET_DPI / dpi
-        img = img.resize((round(img.width * factor), round(img.height * factor)), Image.Resampling.LANCZOS)
-    return img
+    return ocr_preprocess.prepare(image, dpi)
 
 
 _NUMERAL_LIKE = re.compile(r"(?P<num>[IVXLHl|1]{1,8})(?P<tail>[.,:;)]*)")
@@ -209,11 +200,12 @@ def ocr_image(image: Any, dpi: float | None = None) -> OcrPage:
     import pytesseract
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    img = prepare(image, dpi)
+    img, prepared = prepare(image, dpi)
     try:
         page = _read(img)
     except (RuntimeError, pytesseract.TesseractError) as exc:  # a timeout, or the engine failing on the page
-        return OcrPage(text="", confidence=None, notes=[f"OCR failed on this page: {exc}"])
+        return OcrPage(text="", confidence=None, notes=[*prepared, f"OCR failed on this page: {exc}"])
+    page.notes[:0] = prepared
     if page.words < MIN_WORDS or (page.confidence or 0) < RETRY_CONFIDENCE:
         turn = _rotation(img)
         if turn:
