@@ -129,6 +129,7 @@ def _reread_numerals(img: Any, data: dict[str, list[Any]]) -> dict[int, str]:
 @dataclass
 class _Line:
     words: list[str] = field(default_factory=list)
+    left: int = 1 << 30
     right: int = 0
 
 
@@ -140,17 +141,19 @@ _ITEM_START = re.compile(r"^(?:[IVXL]+\s*[.)\-–]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-
 def _paragraph_text(lines: list[_Line]) -> str:
     """A paragraph's lines, with the lines the typesetter wrapped joined back by a space.
 
-    A line is a wrap when it runs (nearly) to the paragraph's right edge and the next line does not open
-    a list item; short lines (headings, the organ lines of a header, a signature) keep their breaks. The
+    A line is a wrap when it is prose (has lower-case letters), runs (nearly) to the paragraph's right edge
+    and the next line does not open a list item; short lines and capitals (headings, the organ lines of a
+    header, a signature) keep their breaks. The
     joins that remain uncertain are left to :mod:`pipeline.normalize`, as for any text.
     """
     right_edge = max(line.right for line in lines)
-    left_edge = 0
+    left_edge = min(line.left for line in lines)
     out = " ".join(lines[0].words)
     for prev, line in itertools.pairwise(lines):
         text = " ".join(line.words)
         wrapped = prev.right >= left_edge + WRAPPED_LINE_SHARE * (right_edge - left_edge)
-        joiner = " " if wrapped and not _ITEM_START.match(text) and len(prev.words) > 3 else "\n"
+        prose = any(c.islower() for c in "".join(prev.words))  # capitals are headings and organ names
+        joiner = " " if wrapped and prose and not _ITEM_START.match(text) and len(prev.words) > 3 else "\n"
         out += joiner + text
     return out
 
@@ -171,6 +174,7 @@ def _read(img: Any) -> OcrPage:
         key = (data["block_num"][i], data["par_num"][i])
         line = paragraphs.setdefault(key, {}).setdefault(data["line_num"][i], _Line())
         line.words.append(word)
+        line.left = min(line.left, data["left"][i])
         line.right = max(line.right, data["left"][i] + data["width"][i])
         conf = float(data["conf"][i])
         if conf >= 0:
