@@ -97,6 +97,10 @@ def process(path: Path, doc_id: str, extractor: MetadataExtractor | None = None)
         if exc.stage == "ingest" and stage != "ingest":
             exc.stage = stage
         raise
+    except MemoryError:
+        raise PipelineError(
+            "too_large", f"{path.name}: ran out of memory at the {stage} stage", stage=stage
+        ) from None
     except Exception as exc:  # an unexpected failure is still one errors row, with its cause
         where = traceback.extract_tb(exc.__traceback__)[-1]
         raise PipelineError(

@@ -13,12 +13,15 @@ reason); when it is fixed they pass, strict mode turns that into a failure, and 
 
 from __future__ import annotations
 
+import io
 import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
+
+import pytest
 
 from pipeline.model import PipelineError, RawDocument
 from pipeline.normalize import normalize
@@ -109,3 +112,64 @@ def test_a_run_of_dots_in_the_preamble_is_linear_in_citations(tmp_path: Path) ->
     line = "Thực hiện Kế hoạch số 31" + "." * 20_000 + "-KH/TU ngày 17/5/2021 của Tỉnh ủy."
     result, _ = timed(lambda: _process_text(tmp_path, _with_line(line, after="Thực hiện")))
     assert not isinstance(result, PipelineError) or result.error_type != "internal"
+
+
+# -- readers: found by fuzz/fuzz_pipeline.py ----------------------------------------------------------------
+
+
+def _docx_with_patched_entry(part: str, flag_or: int = 0, method: int | None = None) -> bytes:
+    """A small DOCX whose ZIP entry ``part`` has ``flag_or`` set in its flags and/or its compression method
+    replaced, in both the local header and the central directory (what the fuzzer's bit flips produced)."""
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph("KẾ HOẠCH triển khai công tác tuyên truyền năm 2024")
+    buf = io.BytesIO()
+    d.save(buf)
+    data = bytearray(buf.getvalue())
+    name = part.encode()
+    for sig, flags_at, method_at, name_len_at, header in (
+        (b"PK\x03\x04", 6, 8, 26, 30),
+        (b"PK\x01\x02", 8, 10, 28, 46),
+    ):
+        at = data.find(sig)
+        while at >= 0:
+            n = int.from_bytes(data[at + name_len_at : at + name_len_at + 2], "little")
+            if bytes(data[at + header : at + header + n]) == name:
+                data[at + flags_at] |= flag_or
+                if method is not None:
+                    data[at + method_at : at + method_at + 2] = method.to_bytes(2, "little")
+            at = data.find(sig, at + 4)
+    return bytes(data)
+
+
+#: Fixed: word._check_container refuses encrypted entries and unknown compression methods.
+
+
+@pytest.mark.parametrize("part", ["docProps/app.xml", "word/document.xml"])
+def test_docx_with_an_encrypted_zip_entry_is_an_encrypted_errors_row(tmp_path: Path, part: str) -> None:
+    """Found by atheris (crash-86519263..., a mutated DOCX; 4,932 runs into the second session): one bit of
+    an entry's ZIP flags set → ``RuntimeError: File 'docProps/app.xml' is encrypted, password required for
+    extraction`` from zipfile.read inside python-docx's Package.open, uncaught by pipeline.ingest.word."""
+    path = tmp_path / "plan.docx"
+    path.write_bytes(_docx_with_patched_entry(part, flag_or=0x01))
+    result = _process_text_file(path)
+    assert isinstance(result, PipelineError)
+    assert (result.stage, result.error_type) == ("ingest", "encrypted"), result.message
+
+
+@pytest.mark.parametrize("method", [77, 99])
+def test_docx_with_an_unknown_compression_method_is_a_corrupt_errors_row(tmp_path: Path, method: int) -> None:
+    """The same path with another header field: ``NotImplementedError: That compression method is not
+    supported`` (99 is WinZip AES, 77 is nothing)."""
+    path = tmp_path / "plan.docx"
+    path.write_bytes(_docx_with_patched_entry("word/document.xml", method=method))
+    result = _process_text_file(path)
+    assert isinstance(result, PipelineError)
+    assert (result.stage, result.error_type) in {("ingest", "corrupt"), ("ingest", "encrypted")}, result.message
+
+
+def _process_text_file(path: Path) -> object:
+    try:
+        return process(path, "plan")
+    except PipelineError as exc:
+        return exc

@@ -57,6 +57,8 @@ from pipeline.model import PipelineError, RawDocument
 
 #: Largest uncompressed size accepted for any XML part (document.xml, numbering.xml, ...). A real plan's
 #: document.xml is well under 5 MB; a part declaring more than this is a zip bomb or not a plan.
+#: The compression methods zipfile can read; any other is a damaged or foreign archive.
+_ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 MAX_XML_PART_BYTES = 32 * 1024 * 1024
 #: Largest total uncompressed size of the package: python-docx loads every part (images included) into
 #: memory when it opens a file, so the whole package is bounded, not only the XML.
@@ -329,6 +331,16 @@ def _check_container(path: Path) -> None:
                 raise PipelineError("corrupt", f"{path.name}: a ZIP archive without a Word document part")
             total = 0
             for info in infos:
+                if info.flag_bits & 0x1:
+                    raise PipelineError(
+                        "encrypted", f"{path.name}: part {info.filename} is password-protected (an encrypted ZIP)"
+                    )
+                if info.compress_type not in _ZIP_METHODS:
+                    raise PipelineError(
+                        "corrupt",
+                        f"{path.name}: part {info.filename} uses an unknown compression method "
+                        f"({info.compress_type})",
+                    )
                 total += info.file_size
                 if info.filename.endswith((".xml", ".rels")) and info.file_size > MAX_XML_PART_BYTES:
                     raise PipelineError(
@@ -382,7 +394,7 @@ def _open(path: Path) -> tuple[Any, Any]:
         return _part_element(part), part
     except PackageNotFoundError as exc:
         raise PipelineError("corrupt", f"{path.name}: not a Word package ({exc})") from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
         raise PipelineError("corrupt", f"{path.name}: damaged ZIP container ({exc})") from exc
     except etree.XMLSyntaxError as exc:
         raise PipelineError("corrupt", f"{path.name}: damaged document XML ({exc})") from exc
