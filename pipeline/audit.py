@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.cells import cell_text
 from pipeline.extractors.docnumber import DocNumber, NumberGrammar
 from pipeline.rules.citation_rules import AuditRules, CitationRules
 from pipeline.rules.gazetteer import DocumentTypes, Provinces, fold
@@ -65,17 +66,7 @@ FINDING_COLUMNS = [
 ]
 
 
-def _s(value: Any) -> str:
-    """A cell as text: missing values (None, NaN, pandas NA) are empty."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    text = str(value).strip()
-    return "" if text in ("nan", "None", "NaT", "<NA>") else text
+_s = cell_text
 
 
 def _int(value: Any) -> int | None:

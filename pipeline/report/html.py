@@ -13,32 +13,18 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.cells import cell_text
+
 #: Plotly's display options for every figure: no logo (nothing links out of the file), resizes with the page.
 FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
 
 
 def esc(value: Any) -> str:
     """A cell as escaped text; missing values (None, NaN, pandas NA) are empty."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return escape(str(value))
+    return escape(cell_text(value))
 
 
-def text(value: Any) -> str:
-    """A cell as plain text; missing values are empty."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value).strip()
+text = cell_text
 
 
 def slug(value: str) -> str:
