@@ -101,28 +101,76 @@ def test_batch_records_ocr_pages_and_flags_a_blank_one(clean_pdf: Path, tmp_path
     assert docs.number[0] == "252"
 
 
-def test_real_scan_first_page(tmp_path: Path) -> None:
+def _run_pages(pattern: str, pages: list[int], tmp_path: Path) -> tuple[pd.Series, Path]:
+    """Extract some pages of a real scan in ``../shared/realdocs`` (skipped when absent) as one PDF; the
+    document's row and the output folder."""
     pypdf = pytest.importorskip("pypdf")
-    scan = realdoc("12_*scan.pdf")
+    reader = pypdf.PdfReader(realdoc(pattern))
     writer = pypdf.PdfWriter()
-    writer.add_page(pypdf.PdfReader(scan).pages[0])
-    with (tmp_path / "first_page.pdf").open("wb") as fh:
-        writer.write(fh)
+    for page in pages:
+        writer.add_page(reader.pages[page])
     src = tmp_path / "in"
     src.mkdir()
-    shutil.move(tmp_path / "first_page.pdf", src / "first_page.pdf")
+    with (src / "pages.pdf").open("wb") as fh:
+        writer.write(fh)
     run([src], tmp_path / "out", progress=False, jobs=1)
-    doc = pd.read_csv(tmp_path / "out" / "documents.csv", dtype=str, keep_default_na=False).iloc[0]
+    return pd.read_csv(tmp_path / "out" / "documents.csv", dtype=str, keep_default_na=False).iloc[
+        0
+    ], tmp_path / "out"
+
+
+def test_real_scan_first_page(tmp_path: Path) -> None:
+    doc, out = _run_pages("12_*scan.pdf", [0], tmp_path)
     assert doc.symbol == "KH-BCA-C04"  # the number itself is handwritten: left empty, not guessed
     assert doc.number == ""
     assert doc.issuer == "Bộ Công an"
     assert "Hội nghị" in doc.title
-    repairs = pd.read_csv(tmp_path / "out" / "repairs.csv", dtype=str, keep_default_na=False)
-    text = (tmp_path / "out" / "texts" / "first_page.txt").read_text(encoding="utf-8")
+    repairs = pd.read_csv(out / "repairs.csv", dtype=str, keep_default_na=False)
+    text = (out / "texts" / "pages.txt").read_text(encoding="utf-8")
     assert len(repairs)
     for r in repairs.itertuples():
         assert text[int(r.char_start) : int(r.char_end)] == r.repaired
         assert r.raw != r.repaired
+
+
+def test_real_scan_section_tree_across_pages(tmp_path: Path) -> None:
+    """Plan 589's printed pages (the backs are blank): "III." on page 2 of these is read as "I." by the
+    engine, and "VI. TỔ CHỨC THỰC HIỆN" carries a stray mark; the numeral sequence across pages and the
+    known headings put both right, and say so in the repairs table."""
+    doc, out = _run_pages("12_*scan.pdf", [0, 2, 4, 6], tmp_path)
+    sections = pd.read_csv(out / "sections.csv", dtype=str, keep_default_na=False)
+    top = sections[sections.level == "1"]
+    assert top.label.tolist() == ["I", "II", "III", "IV", "V", "VI"]
+    assert top.category.tolist()[-1] == "implementation"
+    assert doc.numbering_anomalies == ""
+    repairs = pd.read_csv(out / "repairs.csv", dtype=str, keep_default_na=False)
+    assert "roman_sequence" in set(repairs.rule)
+
+
+def test_real_scan_two_column_header(tmp_path: Path) -> None:
+    """A Tờ trình whose header the engine reads as one block, the organ and the national motto interleaved
+    line by line: the columns are taken apart, so the issuer and its parent organ come out whole."""
+    doc, _ = _run_pages("08_*scan.pdf", [0], tmp_path)
+    assert doc.doc_type == "Tờ trình"
+    assert doc.issuer == "Công an tỉnh Lâm Đồng"
+    assert doc.parent_organ == "Bộ Công an"
+    assert doc.title.lower().startswith("về việc ban hành kế hoạch")
+
+
+def test_phone_photo_of_a_school_notice(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(realdoc("14_*photo.png"), src / "photo.png")
+    run([src], tmp_path / "out", progress=False, jobs=1)
+    doc = pd.read_csv(tmp_path / "out" / "documents.csv", dtype=str, keep_default_na=False).iloc[0]
+    assert doc.format == "image-ocr"
+    assert doc.issuer.lower().startswith("trường mn-th sao mai")
+    assert doc.parent_organ.startswith("Ủy ban nhân dân quận Tây")
+    # the red stamp over the signature makes the engine's layout skip it as a picture; read again, it
+    # gives the signer's name
+    assert doc.signer_name.startswith("Nguyễn Thị Tr") and doc.signer_name.endswith("Giang")
+    citations = pd.read_csv(tmp_path / "out" / "citations.csv", dtype=str, keep_default_na=False)
+    assert "43/KH-PGDĐT" in set(citations.cited_number)
 
 
 def test_deskew_levels_a_turned_page_and_leaves_a_straight_one() -> None:

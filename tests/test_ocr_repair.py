@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.ingest.ocr_repair import repair_page
+from pipeline.ingest.ocr_repair import repair_page, repair_pages
 
 
 def test_damaged_key_lines_and_headings_are_restored() -> None:
@@ -41,3 +41,53 @@ def test_letters_inside_numbers_and_dates() -> None:
 def test_ordinary_words_are_left_alone() -> None:
     line = "Ban Tổ chức Hội nghị báo cáo Lãnh đạo Bộ kết quả thực hiện."
     assert repair_page(line, page=1) == (line, [])
+
+
+def test_numeral_that_breaks_the_sequence_across_pages() -> None:
+    """ "III." read as "I." on a later page: II before it and IV after it are the evidence."""
+    pages = ["I. MỤC ĐÍCH, YÊU CẦU\nII. THỜI GIAN, ĐỊA ĐIỂM", "I. NỘI DUNG, CHƯƠNG TRÌNH", "IV. KINH PHÍ"]
+    (p1, r1), (p2, r2), (p3, r3) = repair_pages(pages, [1, 3, 5])
+    assert (p1, p3, r1, r3) == (pages[0], pages[2], [], [])
+    assert p2 == "III. NỘI DUNG, CHƯƠNG TRÌNH"
+    assert [(r.page, r.raw, r.repaired, r.rule) for r in r2] == [
+        (3, "I. NỘI DUNG, CHƯƠNG TRÌNH", "III. NỘI DUNG, CHƯƠNG TRÌNH", "roman_sequence")
+    ]
+
+
+def test_a_numbering_that_restarts_is_left_alone() -> None:
+    """An annex that starts again at I. is not a misreading: nothing after it continues from III."""
+    pages = ["I. MỤC TIÊU\nII. NỘI DUNG\nIII. TỔ CHỨC THỰC HIỆN", "PHỤ LỤC\nI. ĐỐI TƯỢNG\nII. THỜI GIAN"]
+    assert [text for text, _ in repair_pages(pages, [1, 2])] == pages
+    # and a numeral that differs by more than its strokes ("V" for "III") is no evidence either
+    assert repair_page("II. NỘI DUNG\nV. KINH PHÍ\nIV. TỔ CHỨC THỰC HIỆN", page=1)[1] == []
+
+
+def test_stray_mark_inside_a_known_heading() -> None:
+    text, repairs = repair_page("VI. TỎ CHỨC T THỰC HIỆN", page=7)
+    assert text == "VI. TỔ CHỨC THỰC HIỆN"
+    assert repairs[0].raw == "VI. TỎ CHỨC T THỰC HIỆN"
+    # a heading in sentence case keeps its case: it is not a damaged copy of the capitals
+    assert repair_page("IV. Tổ chức thục hiện", page=1) == ("IV. Tổ chức thục hiện", [])
+
+
+def test_first_list_item_read_as_a_roman_one() -> None:
+    text, repairs = repair_page(
+        "V. TỔ CHỨC THỰC HIỆN\nI. Các Sở, ban, ngành, địa phương:\nXây dựng kế hoạch cụ thể.\n2. Công an tỉnh:",
+        page=15,
+    )
+    assert text.splitlines()[1] == "1. Các Sở, ban, ngành, địa phương:"
+    assert [r.rule for r in repairs] == ["item_number"]
+    # without a "2." to follow, "I." stays what it was read as
+    assert repair_page("I. Các Sở, ban, ngành:\nXây dựng kế hoạch cụ thể.", page=1)[1] == []
+
+
+def test_header_words_get_their_diacritics_back() -> None:
+    text, repairs = repair_page("UBND QUẬN TÂY HỒ\nTRƯƠNG MẦM NON SAO MAI\n\nCÔNG AN TÌNH LAM ĐÓNG", page=1)
+    assert text == "UBND QUẬN TÂY HỒ\nTRƯỜNG MẦM NON SAO MAI\n\nCÔNG AN TỈNH LÂM ĐỒNG"
+    assert {r.rule for r in repairs} == {"header_word"}
+    # "SỞ" and "SỐ" share their letters: neither is guessed; a sentence is never respelled
+    assert repair_page("SÔ 12/KH-UBND", page=1)[0] == "SÔ 12/KH-UBND"
+    assert repair_page("Ông Trương Văn Tình phát biểu", page=1)[1] == []
+    # below the header's lines nothing is respelled
+    body = "\n".join(f"{i}. Nội dung thứ {i}" for i in range(1, 14)) + "\nTRƯƠNG VĂN TÌNH"
+    assert repair_page(body, page=1)[0] == body

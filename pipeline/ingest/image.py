@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.ingest import ocr
-from pipeline.ingest.ocr_repair import repair_page, shift_repair
+from pipeline.ingest.ocr_repair import repair_pages, shift_repair
 from pipeline.model import PipelineError, RawDocument
 
 #: Frames beyond this are refused: a TIFF of thousands of pages is not a plan.
@@ -37,11 +37,12 @@ def read(path: Path) -> RawDocument:
     except Image.DecompressionBombError as exc:
         raise PipelineError("too_large", f"{path.name}: the image is too large to decode safely ({exc})") from exc
     pages = ocr.ocr_images(frames)
-    texts, warnings, notes, repairs = [], [], [], []
+    repaired = repair_pages([page.text for page in pages], list(range(1, len(pages) + 1)))
+    texts = [text for text, _ in repaired]
+    repairs = [page_repairs for _, page_repairs in repaired]
+    warnings: list[str] = []
+    notes: list[str] = []
     for number, page in enumerate(pages, start=1):
-        text, page_repairs = repair_page(page.text, number)
-        texts.append(text)
-        repairs.append(page_repairs)
         warnings += ocr.page_warnings(number, page)
         notes += [f"page {number}: {n}" for n in page.notes]
     if not any(t.strip() for t in texts):

@@ -11,7 +11,6 @@ reading is kept. A page that still yields nothing is reported, never passed on s
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 import shutil
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from pipeline.ingest import ocr_layout
 from pipeline.model import PipelineError
 
 #: Tesseract language models: Vietnamese first, English for the Latin words and numerals plans mix in.
@@ -126,36 +126,68 @@ def _reread_numerals(img: Any, data: dict[str, list[Any]]) -> dict[int, str]:
     return fixed
 
 
-@dataclass
-class _Line:
-    words: list[str] = field(default_factory=list)
-    left: int = 1 << 30
-    right: int = 0
+#: Blocks the engine found no words in are looked at again when they cover at least this share of the page
+#: (a stamp over a signature block), at most this many per page; lines read there are kept only when their
+#: mean word confidence reaches KEEP_CONFIDENCE, since stamps and handwriting give confident-looking noise.
+PICTURE_BLOCK_SHARE = 0.01
+PICTURE_BLOCKS = 3
+KEEP_CONFIDENCE = 60.0
 
 
-#: A line that reaches this share of its paragraph's width was wrapped by the typesetter, not ended.
-WRAPPED_LINE_SHARE = 0.9
-_ITEM_START = re.compile(r"^(?:[IVXL]+\s*[.)\-–]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[-+*•–])\s")
+def _read_picture_blocks(img: Any, data: dict[str, list[Any]]) -> int:
+    """Read again, as one uniform block of text (``--psm 6``), the blocks the page layout set aside as
+    pictures: a red stamp over "TRƯỞNG BAN ... Nguyễn Thị ..." makes the whole signature block a picture,
+    and the signer's name would be lost. The lines kept are added to ``data`` as words of that block; returns
+    how many."""
+    import pytesseract
 
-
-def _paragraph_text(lines: list[_Line]) -> str:
-    """A paragraph's lines, with the lines the typesetter wrapped joined back by a space.
-
-    A line is a wrap when it is prose (has lower-case letters), runs (nearly) to the paragraph's right edge
-    and the next line does not open a list item; short lines and capitals (headings, the organ lines of a
-    header, a signature) keep their breaks. The
-    joins that remain uncertain are left to :mod:`pipeline.normalize`, as for any text.
-    """
-    right_edge = max(line.right for line in lines)
-    left_edge = min(line.left for line in lines)
-    out = " ".join(lines[0].words)
-    for prev, line in itertools.pairwise(lines):
-        text = " ".join(line.words)
-        wrapped = prev.right >= left_edge + WRAPPED_LINE_SHARE * (right_edge - left_edge)
-        prose = any(c.islower() for c in "".join(prev.words))  # capitals are headings and organ names
-        joiner = " " if wrapped and prose and not _ITEM_START.match(text) and len(prev.words) > 3 else "\n"
-        out += joiner + text
-    return out
+    worded = {b for b, word in zip(data["block_num"], data["text"], strict=True) if (word or "").strip()}
+    page_area = img.width * img.height
+    empty = [
+        i
+        for i, level in enumerate(data["level"])
+        if level == 2
+        and data["block_num"][i] not in worded
+        and data["width"][i] * data["height"][i] >= PICTURE_BLOCK_SHARE * page_area
+    ][:PICTURE_BLOCKS]
+    kept = 0
+    for i in empty:
+        x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+        try:
+            found = pytesseract.image_to_data(
+                img.crop((x, y, x + w, y + h)),
+                lang=LANGUAGES,
+                config="--psm 6",
+                output_type=pytesseract.Output.DICT,
+                timeout=PAGE_TIMEOUT,
+            )
+        except (pytesseract.TesseractError, RuntimeError):
+            continue
+        lines: dict[tuple[int, int], list[int]] = {}
+        for j, word in enumerate(found["text"]):
+            if (word or "").strip() and float(found["conf"][j]) >= 0:
+                lines.setdefault((found["par_num"][j], found["line_num"][j]), []).append(j)
+        for (par, line), words in lines.items():
+            if sum(float(found["conf"][j]) for j in words) / len(words) < KEEP_CONFIDENCE:
+                continue
+            kept += 1
+            for j in words:
+                for key, value in (
+                    ("level", 5),
+                    ("page_num", data["page_num"][i]),
+                    ("block_num", data["block_num"][i]),
+                    ("par_num", par),
+                    ("line_num", line),
+                    ("word_num", found["word_num"][j]),
+                    ("left", x + found["left"][j]),
+                    ("top", y + found["top"][j]),
+                    ("width", found["width"][j]),
+                    ("height", found["height"][j]),
+                    ("conf", found["conf"][j]),
+                    ("text", found["text"][j]),
+                ):
+                    data[key].append(value)
+    return kept
 
 
 def _read(img: Any) -> OcrPage:
@@ -164,24 +196,15 @@ def _read(img: Any) -> OcrPage:
     data = pytesseract.image_to_data(
         img, lang=LANGUAGES, config="--psm 3", output_type=pytesseract.Output.DICT, timeout=PAGE_TIMEOUT
     )
+    recovered = _read_picture_blocks(img, data)
     reread = _reread_numerals(img, data)
-    paragraphs: dict[tuple[int, int], dict[int, _Line]] = {}
-    confidences: list[float] = []
-    for i, word in enumerate(data["text"]):
-        word = reread.get(i, (word or "").strip())
-        if not word:
-            continue
-        key = (data["block_num"][i], data["par_num"][i])
-        line = paragraphs.setdefault(key, {}).setdefault(data["line_num"][i], _Line())
-        line.words.append(word)
-        line.left = min(line.left, data["left"][i])
-        line.right = max(line.right, data["left"][i] + data["width"][i])
-        conf = float(data["conf"][i])
-        if conf >= 0:
-            confidences.append(conf)
-    text = "\n\n".join(_paragraph_text(list(lines.values())) for lines in paragraphs.values())
+    text = ocr_layout.page_text(ocr_layout.lines_of(data, reread))
+    confidences = [float(c) for word, c in zip(data["text"], data["conf"], strict=True) if (word or "").strip()]
+    confidences = [c for c in confidences if c >= 0]
     confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
     page = OcrPage(text=text, confidence=confidence, words=len(confidences))
+    if recovered:
+        page.notes.append(f"{recovered} line(s) read from a region the layout took for a picture (a stamp?)")
     if reread:
         changes = ", ".join(f"{data['text'][i].strip()}→{new}" for i, new in reread.items())
         page.notes.append(f"Roman numerals re-read by a second pass (eng, Roman digits only): {changes}")

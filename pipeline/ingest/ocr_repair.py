@@ -12,15 +12,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 from pipeline.model import Repair
-from pipeline.numerals import roman_to_int
+from pipeline.numerals import int_to_roman, roman_to_int
 from pipeline.rules.loading import RuleFile, check_keys, mapping, texts
 
-_KEYS = {"note", "key_lines", "key_headings", "key_phrases", "numeral_confusions", "digit_confusions"}
+_KEYS = {
+    "note",
+    "key_lines",
+    "key_headings",
+    "key_phrases",
+    "header_words",
+    "numeral_confusions",
+    "digit_confusions",
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,7 @@ class OcrRepairRules(RuleFile):
     key_lines: tuple[str, ...]
     key_headings: tuple[str, ...]
     key_phrases: tuple[str, ...]
+    header_words: tuple[str, ...]
     numeral_confusions: dict[str, str]
     digit_confusions: dict[str, str]
 
@@ -42,6 +52,7 @@ class OcrRepairRules(RuleFile):
             key_lines=texts(data, "key_lines", source),
             key_headings=texts(data, "key_headings", source),
             key_phrases=texts(data, "key_phrases", source),
+            header_words=texts(data, "header_words", source),
             numeral_confusions=dict(mapping(data, "numeral_confusions", source)),
             digit_confusions=dict(mapping(data, "digit_confusions", source)),
         )
@@ -75,44 +86,180 @@ def _valid_roman(token: str) -> bool:
 
 
 def repair_page(text: str, page: int, rules: OcrRepairRules | None = None) -> tuple[str, list[Repair]]:
-    """Repair one OCR'd page; returns the new text and the repairs with offsets into it."""
+    """Repair one OCR'd page on its own (an image file of one page); see :func:`repair_pages`."""
+    return repair_pages([text], [page], rules)[0]
+
+
+@dataclass
+class _Fix:
+    """A line's text as repaired so far, and the rules that changed it."""
+
+    raw: str
+    text: str
+    rules: list[str]
+
+    def set(self, text: str, rule: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.rules.append(rule)
+
+
+def repair_pages(
+    texts: Sequence[str], pages: Sequence[int], rules: OcrRepairRules | None = None
+) -> list[tuple[str, list[Repair]]]:
+    """Repair the OCR'd pages of one document, in order; each page's new text and its repairs (offsets into
+    that page's text).
+
+    The pages are repaired together because the evidence for a numeral spans them: section III may be on
+    page 3 while II is on page 1 and IV on page 4.
+    """
     rules = rules or OcrRepairRules.default()
+    fixes = [[_Fix(line, line, []) for line in text.split("\n")] for text in texts]
+    expected_roman = 1
+    for page_fixes in fixes:
+        for fix in page_fixes:
+            new, rule = _repair_line(fix.text, rules, expected_roman)
+            fix.set(new, rule)
+            m = _roman_line().match(new.strip())
+            if m and _valid_roman(m.group("num")):
+                expected_roman = roman_to_int(m.group("num")) + 1
+    if fixes:
+        _repair_header(fixes[0], rules)
+    flat = [fix for page_fixes in fixes for fix in page_fixes]
+    _repair_sequence(flat)
+    _repair_first_item(flat)
+    return [_page_result(page_fixes, page, rules) for page_fixes, page in zip(fixes, pages, strict=True)]
+
+
+def _page_result(fixes: list[_Fix], page: int, rules: OcrRepairRules) -> tuple[str, list[Repair]]:
+    """A page's text and repairs once its lines are settled; digits are repaired last, inside each line."""
     out: list[str] = []
     repairs: list[Repair] = []
     offset = 0
-    expected_roman = 1
-    for line in text.split("\n"):
-        new, rule = _repair_line(line, rules, expected_roman)
-        m = _roman_line().match(new.strip())
-        if m and _valid_roman(m.group("num")):
-            expected_roman = roman_to_int(m.group("num")) + 1
-        if new != line:
+    for fix in fixes:
+        new = fix.text
+        if fix.rules:
             lead = len(new) - len(new.lstrip())
             repairs.append(
                 Repair(
                     page=page,
                     char_start=offset + lead,
                     char_end=offset + len(new.rstrip()),
-                    raw=line.strip(),
+                    raw=fix.raw.strip(),
                     repaired=new.strip(),
-                    rule=rule,
+                    rule="+".join(dict.fromkeys(fix.rules)),
                 )
             )
         digits, found = _repair_digits(new, rules)
-        for start, end, raw, fixed in found:
-            repairs.append(
-                Repair(
-                    page=page,
-                    char_start=offset + start,
-                    char_end=offset + end,
-                    raw=raw,
-                    repaired=fixed,
-                    rule="digit",
-                )
+        repairs.extend(
+            Repair(
+                page=page, char_start=offset + start, char_end=offset + end, raw=raw, repaired=fixed, rule="digit"
             )
+            for start, end, raw, fixed in found
+        )
         out.append(digits)
         offset += len(digits) + 1
     return "\n".join(out), repairs
+
+
+#: The lines of a first page that can hold the header (organ names, motto, number and place).
+HEADER_LINES = 12
+
+
+def _repair_header(fixes: list[_Fix], rules: OcrRepairRules) -> None:
+    """Restore the diacritics of the header's known words ("TRƯƠNG" for "TRƯỜNG", "LAM ĐÓNG" for "LÂM
+    ĐỒNG"): in lines written in capitals near the top of the first page, a run of words whose letters
+    (diacritics set aside) are exactly those of a known organ word or province name takes its spelling."""
+    seen = 0
+    for fix in fixes:
+        if not fix.text.strip():
+            continue
+        seen += 1
+        if seen > HEADER_LINES:
+            break
+        if _capitals(fix.text) and (new := _respell(fix.text, _header_words(rules.header_words))) != fix.text:
+            fix.set(new, "header_word")
+
+
+def _respell(line: str, known: dict[str, str]) -> str:
+    """``line`` with each run of up to three words whose bare form is a known phrase's written as that
+    phrase (longest runs first)."""
+    words = line.split(" ")
+    i = 0
+    while i < len(words):
+        for size in (3, 2, 1):
+            run = words[i : i + size]
+            core = [w.strip(".,;:") for w in run]
+            if len(run) < size or not all(core):
+                continue
+            phrase = known.get(_bare(" ".join(core)))
+            if phrase and phrase.upper() != " ".join(core):
+                tail = run[-1][len(run[-1].rstrip(".,;:")) :]
+                words[i : i + size] = [*phrase.upper().split(" ")[:-1], phrase.upper().split(" ")[-1] + tail]
+                i += len(phrase.split(" ")) - 1
+                break
+        i += 1
+    return " ".join(words)
+
+
+@cache
+def _header_words(words: tuple[str, ...]) -> dict[str, str]:
+    """Known header phrases by their bare form; a bare form two phrases share ("SỞ", "SỐ") is left out,
+    since the letters alone cannot tell which was written."""
+    from pipeline.rules.gazetteer import Provinces
+
+    phrases = [*words, *Provinces.default().names()]
+    by_bare: dict[str, list[str]] = {}
+    for phrase in phrases:
+        by_bare.setdefault(_bare(phrase), []).append(phrase)
+    return {bare: found[0] for bare, found in by_bare.items() if len({f.upper() for f in found}) == 1}
+
+
+def _capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and not any(c.islower() for c in letters)
+
+
+def _repair_sequence(fixes: list[_Fix]) -> None:
+    """A valid numeral that breaks the run of section headings is the expected one misread when only its
+    strokes differ (Tesseract drops or adds an "I": "III" read "I" or "II") and the next heading continues
+    from the expected value: II, I, IV becomes II, III, IV. Only headings in capitals count."""
+    heads: list[tuple[_Fix, str, int]] = []
+    for fix in fixes:
+        m = _roman_line().match(fix.text.strip())
+        if m and _valid_roman(m.group("num")) and _capitals(m.group("rest")):
+            heads.append((fix, m.group("num"), roman_to_int(m.group("num"))))
+    previous = 0
+    for k, (fix, num, value) in enumerate(heads):
+        expected = previous + 1
+        following = heads[k + 1][2] if k + 1 < len(heads) else None
+        if value != expected and following == expected + 1 and _strokes_apart(num, int_to_roman(expected)):
+            stripped = fix.text.strip()
+            fix.set(fix.text.replace(stripped, int_to_roman(expected) + stripped[len(num) :], 1), "roman_sequence")
+            value = expected
+        previous = value
+
+
+def _strokes_apart(a: str, b: str) -> bool:
+    """Whether two numerals differ only by "I" strokes (the misreading of close vertical bars)."""
+    return a != b and a.replace("I", "") == b.replace("I", "")
+
+
+_FIRST_ITEM = re.compile(r"^(?P<mark>[Il|])(?P<sep>\s*\.\s+)(?P<rest>\S.*)$")
+_DECIMAL_ITEM = re.compile(r"^(?P<n>\d{1,2})\.\s")
+
+
+def _repair_first_item(fixes: list[_Fix]) -> None:
+    """A list item opened by "I." in running text ("I. Các Sở, ban, ngành:") is the digit "1." misread when
+    the next numbered item is "2."; a Roman section heading is in capitals and is left alone."""
+    for k, fix in enumerate(fixes):
+        stripped = fix.text.strip()
+        m = _FIRST_ITEM.match(stripped)
+        if not m or _capitals(m.group("rest")):
+            continue
+        nxt = next((n for f in fixes[k + 1 : k + 40] if (n := _DECIMAL_ITEM.match(f.text.strip()))), None)
+        if nxt and nxt.group("n") == "2":
+            fix.set(fix.text.replace(stripped, "1" + stripped[1:], 1), "item_number")
 
 
 def _repair_line(line: str, rules: OcrRepairRules, expected_roman: int) -> tuple[str, str]:
@@ -132,11 +279,8 @@ def _repair_line(line: str, rules: OcrRepairRules, expected_roman: int) -> tuple
         if not (candidate and _valid_roman(candidate) and roman_to_int(candidate) == expected_roman):
             return line, ""
         fixed_num = candidate
-    heading = _closest(rest.rstrip(":"), rules.key_headings) or rest
-    if heading != rest.rstrip(":"):
-        heading += ":" if rest.endswith(":") else ""
-    else:
-        heading = rest
+    known = _closest(rest.rstrip(":"), rules.key_headings) if _capitals(rest) else None
+    heading = known + (":" if rest.endswith(":") else "") if known else rest
     new = f"{fixed_num}{sep}{heading}"
     if new == stripped:
         return line, ""
@@ -145,12 +289,16 @@ def _repair_line(line: str, rules: OcrRepairRules, expected_roman: int) -> tuple
 
 def _closest(text: str, known: tuple[str, ...]) -> str | None:
     """The known line ``text`` is a damaged copy of: one (or, for long lines, two) letters away once
-    diacritics are set aside, and not another known line."""
-    bare = _bare(text)
-    for candidate in known:
-        limit = 1 if len(candidate) < 20 else 2
-        if abs(len(candidate) - len(text)) <= limit and _distance(bare, _bare(candidate)) <= limit:
-            return candidate
+    diacritics are set aside, and not another known line. Stray one-letter marks between its words (a
+    stamp's edge read as "T") are set aside first: no known line has a one-letter word."""
+    words = text.split()
+    marks = [w for w in words if len(w) == 1 and not w.isdigit()]
+    for form in (text, " ".join(w for w in words if w not in marks)) if marks else (text,):
+        bare = _bare(form)
+        for candidate in known:
+            limit = 1 if len(candidate) < 20 else 2
+            if abs(len(candidate) - len(form)) <= limit and _distance(bare, _bare(candidate)) <= limit:
+                return candidate
     return None
 
 

@@ -254,10 +254,11 @@ def _ocr_pages(
     notes: list[str],
     repairs: list[Repair],
 ) -> None:
-    """Render the scanned pages at the OCR resolution and read them with Tesseract, in small batches;
-    the repairs' offsets are relative to their page's text until the pages are joined."""
+    """Render the scanned pages at the OCR resolution and read them with Tesseract, in small batches, then
+    repair the OCR'd pages together (numerals are checked across pages); the repairs' offsets are relative
+    to their page's text until the pages are joined."""
     from pipeline.ingest import ocr
-    from pipeline.ingest.ocr_repair import repair_page
+    from pipeline.ingest.ocr_repair import repair_pages
 
     if not ocr.available():
         warnings.extend(
@@ -273,12 +274,15 @@ def _ocr_pages(
         except pdfium.PdfiumError as exc:
             raise PipelineError("corrupt", f"{path.name}: a scanned page cannot be rendered ({exc})") from exc
         for i, page in zip(batch, ocr.ocr_images(images), strict=True):
-            texts[i], page_repairs = repair_page(clean(page.text), i + 1)
-            repairs.extend(page_repairs)
+            texts[i] = clean(page.text)
             methods[i] = "ocr"
             confidence[i] = page.confidence
             warnings.extend(ocr.page_warnings(i + 1, page))
             notes.extend(f"page {i + 1}: {n}" for n in page.notes)
+    repaired = repair_pages([texts[i] for i in indices], [i + 1 for i in indices])
+    for i, (text, page_repairs) in zip(indices, repaired, strict=True):
+        texts[i] = text
+        repairs.extend(page_repairs)
     notes.append(f"pdf: OCR by Tesseract ({ocr.LANGUAGES}) on {len(indices)} scanned page(s)")
 
 
