@@ -462,3 +462,23 @@ def test_user_file_extends_default(tmp_path: Path) -> None:
     )
     assert Abbreviations.from_file(path, extend_default=True).expand("LĐLĐ") == "Liên đoàn"
     assert Abbreviations.default().expand("LĐLĐ") == "Liên đoàn Lao động"
+
+
+def test_fold_moves_tones_like_the_plain_rule() -> None:
+    """The tone pattern opens with its letters (for speed); it must move exactly the pairs that
+    "(?<!q)(?:oà|...)(?!\\w)" moves: not after "q", only at a syllable's end."""
+    import itertools
+    import re
+
+    from pipeline.rules import gazetteer
+
+    plain = re.compile(r"(?<!q)(?:" + "|".join(sorted(gazetteer._TONE_MOVES)) + r")(?!\w)")
+    for n in range(5):
+        for chars in itertools.product("qouàéỷn ", repeat=n):
+            s = "".join(chars)
+            moved = plain.sub(gazetteer._move_tone, s)
+            assert gazetteer._TONE_RE.sub(gazetteer._move_tone, s) == moved, repr(s)
+    assert fold("Khánh Hoà, Thuỷ, quý, hoàn") == "khánh hòa, thủy, quý, hoàn"
+    assert fold("ÐÀ NẴNG") == "đà nẵng"
+    long_text = "Khánh Hoà " * 200
+    assert fold(long_text) == "khánh hòa " * 200 and fold(long_text) is fold(long_text)

@@ -96,3 +96,22 @@ def test_ner_adds_only_what_the_rules_do_not_hold() -> None:
     assert [m.unit for m in ner] == ["Đảng"]  # the party, which no list names on its own
     for m in ner:
         assert not any(s < m.char_end and m.char_start < e for s, e in rule)
+
+
+def test_the_units_spans_are_reused_only_for_the_document_they_were_read_from() -> None:
+    """The mentions extractor takes the unit rows' spans from the units table's reading of the same
+    document; with or without that reading, and after another document's, the mentions are the same."""
+    from pipeline.extractors.units import UnitExtractor
+
+    units = UnitExtractor()
+    extractor = MentionExtractor(units=units)
+    doc = segment(normalize(RawDocument(text=PLAN, format="txt")))
+    other = segment(normalize(RawDocument(text=PLAN.replace("1. Sở Nội vụ", "1. Sở Y tế"), format="txt")))
+    alone = extractor.find(doc)
+    units.find(other)
+    after_other = extractor.find(doc)
+    units.find(doc)
+    after_units = extractor.find(doc)
+    assert alone == after_other == after_units
+    assert units.spans(doc) == sorted((u.char_start, u.char_end) for u in units.find(doc))
+    assert not any(m.unit == "Sở Nội vụ" for m in alone)

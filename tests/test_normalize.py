@@ -91,3 +91,25 @@ def test_spaces_tabs_and_crlf() -> None:
     n = norm(raw)
     assert n.text == "Số: 252/KH-LĐLĐ\nLai Châu, ngày 20 tháng 5 năm 2021"
     _check_map(raw, n)
+
+
+def test_edge_space_pattern_matches_like_the_plain_one() -> None:
+    """The edge-space pattern is written with its lookbehinds after the first space, for speed; it must
+    match exactly where "(?<! ) +\\n|\\n +|^ +|(?<! ) +$" does."""
+    import itertools
+    import re
+
+    from pipeline.normalize import _EDGE_SPACES
+
+    plain = re.compile(r"(?<! ) +\n|\n +|^ +|(?<! ) +$")
+    for n in range(7):
+        for chars in itertools.product(" \na", repeat=n):
+            s = "".join(chars)
+            assert [m.span() for m in plain.finditer(s)] == [m.span() for m in _EDGE_SPACES.finditer(s)], repr(s)
+
+
+def test_tone_placement_of_a_long_text_keeps_length_and_offsets() -> None:
+    text = "Uỷ ban nhân dân tỉnh Khánh Hoà\nThuỷ lợi, hoà bình và quý vị " * 40
+    n = norm(text)
+    assert "Ủy ban nhân dân tỉnh Khánh Hòa" in n.text and "Thủy lợi, hòa bình và quý vị" in n.text
+    assert "Uỷ" not in n.text and "Hoà" not in n.text

@@ -256,3 +256,20 @@ def test_a_word_added_to_the_rules_is_read(tmp_path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     grammar = TemporalGrammar(rules=TemporalRules.from_file(path))
     assert grammar.find_all("suốt năm 2025 trở về trước", CTX)[0].kind == "from"
+
+
+def test_the_start_gate_skips_only_words_where_nothing_begins() -> None:
+    """``find_all`` tries the parser only where its gate lets it; with a gate that lets every word start
+    through, the bundled plans (and the table above) must read the same."""
+    import re
+    from pathlib import Path
+
+    gated = TemporalGrammar()
+    ungated = TemporalGrammar()
+    ungated._gate = re.compile(r"(?<!\w)\w")
+    seeds = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    texts += [row[0] for row in TABLE]
+    for text in texts:
+        for ctx in (CTX, NO_CONTEXT):
+            assert gated.find_all(text, ctx) == ungated.find_all(text, ctx)

@@ -53,7 +53,7 @@ class MentionExtractor:
 
     def find(self, doc: Segmented, *, ner: bool | None = None) -> list[Mention]:
         """Every mention in ``doc``, in text order. ``ner`` None reads :data:`NER_ENV`."""
-        taken = sorted((u.char_start, u.char_end) for u in self.units.find(doc))
+        taken = self.units.spans(doc)
         rows: list[Mention] = []
         for m in self.names.find_all(doc.text):
             if _overlaps(m.start, m.end, taken):
