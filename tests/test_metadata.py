@@ -145,3 +145,39 @@ def test_chained_authorities_and_the_title_under_them() -> None:
     m, _ = meta_of(text)
     assert m.signer_authority == "TM. Ủy ban nhân dân; KT. Chủ tịch"
     assert (m.signer_title, m.signer_name) == ("Phó Chủ tịch", "Trần Văn Bình")
+
+
+SCHOOL_NOTICE = """PHÒNG GD&ĐT HUYỆN ĐÔNG ANH
+TRƯỜNG THCS NGUYỄN HUY TƯỞNG
+
+THÔNG TIN
+Hưởng ứng Ngày Pháp luật Việt Nam năm 2024 trong nhà trường
+
+Thực hiện Kế hoạch số 112/KH-PGDĐT của Phòng Giáo dục và Đào tạo về việc hưởng ứng Ngày Pháp luật.
+
+Nhà trường tổ chức cho cán bộ, giáo viên, nhân viên tìm hiểu các văn bản pháp luật mới ban hành.
+
+Các tổ chuyên môn triển khai thực hiện đảm bảo đúng tiến độ và hiệu quả./.
+
+Trần Thị Minh Hạnh
+"""
+
+
+def test_notice_whose_heading_names_no_known_type() -> None:
+    """A school's notice headed "THÔNG TIN" (no document type of the decree): its title is still the line
+    under the heading; the school's name gets its proper name's capitals; the signer is the name at the
+    end, and no header line is taken for a signer's title."""
+    meta, _ = meta_of(SCHOOL_NOTICE)
+    assert meta.doc_type == ""
+    assert meta.title == "Hưởng ứng Ngày Pháp luật Việt Nam năm 2024 trong nhà trường"
+    assert meta.issuer == "Trường Trung học cơ sở Nguyễn Huy Tưởng"
+    assert meta.signer_name == "Trần Thị Minh Hạnh"
+    assert meta.signer_title == ""
+
+
+def test_the_national_motto_is_never_taken_for_a_heading() -> None:
+    text = SCHOOL_NOTICE.replace(
+        "THÔNG TIN\n", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+    )
+    meta, _ = meta_of(text)
+    assert meta.title == ""

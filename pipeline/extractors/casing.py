@@ -51,7 +51,29 @@ class Recaser:
             expanded = self._apply_known(expanded.lower())
             expanded = self._place_names(expanded)
             expanded = expanded[:1].upper() + expanded[1:]
+            expanded = self._school_name(expanded)
         return expanded
+
+    @cached_property
+    def _school(self) -> re.Pattern[str]:
+        levels = "|".join(sorted(map(re.escape, self.language.school_levels), key=len, reverse=True)) or "(?!)"
+        stops = "|".join(map(re.escape, self.language.admin_levels)) or "(?!)"
+        return re.compile(
+            rf"^(?P<head>trường\s+)(?P<level>{levels})\s+(?P<name>(?:(?!(?:{stops})(?:\s|$))[^\W\d_][\w'-]*\s*)+)",
+            re.IGNORECASE,
+        )
+
+    def _school_name(self, text: str) -> str:
+        """A school's level in its listed form and its proper name in capitals ("trường mn-th sao mai" →
+        "Trường MN-TH Sao Mai"): after "Trường" and its level comes a person's or a place's name, which an
+        upper-case header line does not let one tell from ordinary words otherwise."""
+        m = self._school.match(text)
+        if not m:
+            return text
+        level = next(lv for lv in self.language.school_levels if lv.lower() == m.group("level").lower())
+        name = " ".join(w[:1].upper() + w[1:] for w in m.group("name").split())
+        tail = text[m.end("name") :]
+        return f"Trường {level} {name}" + (" " + tail.lstrip() if tail.strip() else "")
 
     def _place_names(self, text: str) -> str:
         """Capitalise the place name that ends an organ name after its level ("quận tây hồ" → "quận Tây

@@ -270,7 +270,9 @@ class MetadataExtractor:
             meta.issuer = self.recase.with_province(meta.issuer, meta.province)
 
     def _signer(self, doc: Segmented, meta: DocumentRecord) -> None:
-        closing = doc.closing_lines or doc.lines[-40:]
+        # Without a closing block, the last lines of the body; never the header's (a short notice's organ
+        # lines in capitals are not a signer's title).
+        closing = doc.closing_lines or doc.lines[max(len(doc.lines) - 40, doc.layout.body_start) :]
         auth_i = None
         parts: list[str] = []
         for i, line in enumerate(closing):

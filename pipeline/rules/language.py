@@ -18,6 +18,7 @@ _KEYS = {
     "admin_levels",
     "header_boilerplate",
     "addressee_openers",
+    "school_levels",
 }
 
 
@@ -31,6 +32,8 @@ class LanguageRules(loading.RuleFile):
     ``admin_levels``: administrative levels ("tỉnh", "huyện"), which end an organ name before its place.
     ``header_boilerplate``: national and party mottos of the header block, which are not the issuer.
     ``addressee_openers``: how the addressee line begins ("Kính gửi"), which ends a title.
+    ``school_levels``: the levels a school's name states after "Trường" ("Mầm non", "THCS", "MN-TH"), after
+    which comes its proper name ("Trường THCS Nguyễn Du"), written with capitals.
     """
 
     continuation_words: frozenset[str]
@@ -41,6 +44,7 @@ class LanguageRules(loading.RuleFile):
     admin_levels: tuple[str, ...] = ()
     header_boilerplate: tuple[str, ...] = ()
     addressee_openers: tuple[str, ...] = ()
+    school_levels: tuple[str, ...] = ()
 
     FILE = "language.json"
 
@@ -58,6 +62,7 @@ class LanguageRules(loading.RuleFile):
             admin_levels=words["admin_levels"],
             header_boilerplate=words["header_boilerplate"],
             addressee_openers=words["addressee_openers"],
+            school_levels=words["school_levels"],
         )
 
     @staticmethod

@@ -63,7 +63,9 @@ def segment(
     categories = categories or HeadingCategories.default()
     language = language or LanguageRules.default()
     lines = split_lines(norm.text)
-    layout = find_layout(lines, types.names(), language.preamble_openers, language.addressee_openers)
+    layout = find_layout(
+        lines, types.names(), language.preamble_openers, language.addressee_openers, language.header_boilerplate
+    )
     doc = Segmented(text=norm.text, lines=lines, layout=layout)
     body_end = doc.offset_of_line(layout.closing_start)
     body_lines = lines[layout.body_start : layout.closing_start]

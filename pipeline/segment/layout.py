@@ -50,11 +50,14 @@ def find_layout(
     type_names: Iterable[str],
     preamble_openers: Iterable[str],
     addressee_openers: Iterable[str] = (),
+    boilerplate: Iterable[str] = (),
 ) -> Layout:
     """Locate the document's parts among ``lines``."""
     layout = Layout(lines=lines, closing_start=len(lines))
     names = sorted({n.upper() for n in type_names}, key=len, reverse=True)
     _find_type_line(layout, names)
+    if layout.type_line is None:
+        _find_heading_line(layout, tuple(preamble_openers), tuple(boilerplate))
     _find_title(layout, tuple(preamble_openers), tuple(addressee_openers))
     _find_body(layout)
     _find_closing(layout)
@@ -72,6 +75,37 @@ def _find_type_line(layout: Layout, names: list[str]) -> None:
                 layout.type_line = i
                 layout.type_inline_title = s[len(name) :].strip()
                 return
+
+
+#: How far into the document a heading that names no known type may stand, and how long it may be.
+HEADING_SCAN_LINES = 15
+HEADING_MAX_CHARS = 60
+
+
+def _find_heading_line(layout: Layout, openers: tuple[str, ...], boilerplate: tuple[str, ...]) -> None:
+    """The line that stands where the type name should be when it names no known type ("TUYÊN TRUYỀN",
+    "THÔNG TIN" on a school's or a branch's notice): a short line in capitals after the header block and a
+    blank line, with a line in sentence case under it (the title) that does not open the preamble. Its
+    position serves as the type line, so the title under it is read; the type itself stays unknown. The
+    national and party mottos (``boilerplate``) are header lines, never such a heading."""
+    mottos = {" ".join(b.upper().split()) for b in boilerplate}
+    lines = layout.lines[:HEADING_SCAN_LINES]
+    for i in range(2, len(lines) - 1):
+        s, above, below = lines[i].stripped, lines[i - 1].stripped, lines[i + 1].stripped
+        if above or not s or len(s) > HEADING_MAX_CHARS or not _in_capitals(s) or parse_marker(s):
+            continue
+        if not any(ln.stripped for ln in lines[:i]) or any(c.isdigit() for c in s):
+            continue
+        if " ".join(s.upper().split()) in mottos or " ".join(below.upper().split()) in mottos:
+            continue
+        if below and not _in_capitals(below) and below[0].isupper() and not _is_preamble(below, openers):
+            layout.type_line = i
+            return
+
+
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and not any(c.islower() for c in letters)
 
 
 def _find_title(layout: Layout, openers: tuple[str, ...], addressee: tuple[str, ...]) -> None:
