@@ -663,23 +663,6 @@ def test_hidden_text_and_vml_duplicates_are_dropped(tmp_path: Path) -> None:
     assert "ẩn đi" not in text
 
 
-def test_fifty_kilobyte_pages_are_fast(tmp_path: Path) -> None:
-    word = _write(tmp_path, "word.htm", word_page())
-    portal = portal_page()
-    _, body, _ = _article_parts()
-    while len(portal.encode()) < 50_000:
-        portal = portal.replace(
-            "<p>&nbsp;</p>", "".join(f"<p>{html.escape(p)}</p>" for p in body[:10]) + "<p>&nbsp;</p>"
-        )
-    article = _write(tmp_path, "portal.html", portal)
-    html_reader.read(article)  # first call imports trafilatura
-    for path in (word, article):
-        started = time.perf_counter()
-        html_reader.read(path)
-        elapsed = time.perf_counter() - started
-        assert elapsed < 0.5, (path.name, path.stat().st_size, elapsed)
-
-
 def test_old_portal_laid_out_in_one_table(tmp_path: Path) -> None:
     """Older portals put banner, menu, article and sidebar in the cells of one big table."""
     title, body, notes = _article_parts()
