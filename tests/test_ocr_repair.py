@@ -91,3 +91,20 @@ def test_header_words_get_their_diacritics_back() -> None:
     # below the header's lines nothing is respelled
     body = "\n".join(f"{i}. Nội dung thứ {i}" for i in range(1, 14)) + "\nTRƯƠNG VĂN TÌNH"
     assert repair_page(body, page=1)[0] == body
+
+
+def test_signature_titles_and_the_case_of_key_lines() -> None:
+    text, repairs = repair_page("Nơi nhân:\n- Như trên;\nKT. GIÁM ĐÓC\nPHÓ GIÁM ĐÓC\nCH Ủ TỊCH", page=4)
+    assert text.splitlines() == ["Nơi nhận:", "- Như trên;", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHỦ TỊCH"]
+    assert {r.rule for r in repairs} == {"key_line"}
+    # a line keeps its case: a sentence that reads "Chủ tịch" is not the capitals of a signature block
+    assert repair_page("Chủ tịch", page=4) == ("Chủ tịch", [])
+    assert repair_page("NƠI NHÂN:", page=4)[0] == "NƠI NHẬN:"
+
+
+def test_a_short_notice_signature_is_not_taken_for_its_header() -> None:
+    """ "TRƯỞNG" has the letters of "TRƯỜNG"; under the notice's text it is a title, and stays one."""
+    text = "UBND HUYỆN SÓC SƠN\nTRƯƠNG TIỂU HỌC MAI ĐÌNH\n\nNhà trường thông báo lịch nghỉ Tết cho học sinh toàn trường.\nTRƯỞNG BAN"
+    fixed, _ = repair_page(text, page=1)
+    assert fixed.splitlines()[1] == "TRƯỜNG TIỂU HỌC MAI ĐÌNH"
+    assert fixed.splitlines()[-1] == "TRƯỞNG BAN"

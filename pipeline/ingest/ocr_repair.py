@@ -169,13 +169,16 @@ HEADER_LINES = 12
 def _repair_header(fixes: list[_Fix], rules: OcrRepairRules) -> None:
     """Restore the diacritics of the header's known words ("TRƯƠNG" for "TRƯỜNG", "LAM ĐÓNG" for "LÂM
     ĐỒNG"): in lines written in capitals near the top of the first page, a run of words whose letters
-    (diacritics set aside) are exactly those of a known organ word or province name takes its spelling."""
+    (diacritics set aside) are exactly those of a known organ word or province name takes its spelling.
+
+    The header ends at the first line of prose: a one-page notice's signature ("TRƯỞNG BAN", whose letters
+    are those of "TRƯỜNG") may come within a dozen lines, but never before the text."""
     seen = 0
     for fix in fixes:
         if not fix.text.strip():
             continue
         seen += 1
-        if seen > HEADER_LINES:
+        if seen > HEADER_LINES or _prose(fix.text):
             break
         if _capitals(fix.text) and (new := _respell(fix.text, _header_words(rules.header_words))) != fix.text:
             fix.set(new, "header_word")
@@ -213,6 +216,16 @@ def _header_words(words: tuple[str, ...]) -> dict[str, str]:
     for phrase in phrases:
         by_bare.setdefault(_bare(phrase), []).append(phrase)
     return {bare: found[0] for bare, found in by_bare.items() if len({f.upper() for f in found}) == 1}
+
+
+def _prose(text: str) -> bool:
+    """A line of running text: eight words or more, in lower case."""
+    return len(text.split()) >= PROSE_WORDS and any(c.islower() for c in text)
+
+
+#: Words from which a line with lower-case letters is prose, not a header line ("Độc lập - Tự do - Hạnh
+#: phúc" has six).
+PROSE_WORDS = 8
 
 
 def _capitals(text: str) -> bool:
@@ -266,7 +279,8 @@ def _repair_line(line: str, rules: OcrRepairRules, expected_roman: int) -> tuple
     stripped = line.strip()
     if not stripped or len(stripped) > 60:
         return line, ""
-    known = _closest(stripped, rules.key_lines)
+    same_case = tuple(k for k in rules.key_lines if _capitals(k) == _capitals(stripped))  # a line keeps its case
+    known = _closest(stripped, same_case)
     if known and known != stripped:
         return line.replace(stripped, known), "key_line"
     m = _roman_line().match(stripped)
