@@ -108,3 +108,13 @@ def test_a_short_notice_signature_is_not_taken_for_its_header() -> None:
     fixed, _ = repair_page(text, page=1)
     assert fixed.splitlines()[1] == "TRƯỜNG TIỂU HỌC MAI ĐÌNH"
     assert fixed.splitlines()[-1] == "TRƯỞNG BAN"
+
+
+def test_slash_read_as_a_letter_inside_a_document_number() -> None:
+    text, repairs = repair_page("Thực hiện Hướng dẫn số 123/HDANN ngày 21/9/2023 của Ban Chỉ đạo", page=1)
+    assert "123/HD/NN" in text
+    assert [(r.raw, r.repaired, r.rule) for r in repairs] == [("A", "/", "symbol")]
+    assert text[repairs[0].char_start : repairs[0].char_end] == "/"
+    # known codes, and codes that do not open with a type code, are left as read
+    for line in ("Thông tư số 24/2018/TT-BCA", "Kế hoạch số 45/KH-UBND", "Công văn số 12/UBND-VX"):
+        assert repair_page(line, page=1) == (line, [])

@@ -29,6 +29,7 @@ _KEYS = {
     "header_words",
     "numeral_confusions",
     "digit_confusions",
+    "slash_confusions",
 }
 
 
@@ -44,6 +45,7 @@ class OcrRepairRules(RuleFile):
     header_words: tuple[str, ...]
     numeral_confusions: dict[str, str]
     digit_confusions: dict[str, str]
+    slash_confusions: tuple[str, ...] = ()
 
     @classmethod
     def from_data(cls, data: Any, source: str) -> OcrRepairRules:
@@ -55,6 +57,7 @@ class OcrRepairRules(RuleFile):
             header_words=texts(data, "header_words", source),
             numeral_confusions=dict(mapping(data, "numeral_confusions", source)),
             digit_confusions=dict(mapping(data, "digit_confusions", source)),
+            slash_confusions=texts(data, "slash_confusions", source) if "slash_confusions" in data else (),
         )
 
 
@@ -150,6 +153,11 @@ def _page_result(fixes: list[_Fix], page: int, rules: OcrRepairRules) -> tuple[s
                     rule="+".join(dict.fromkeys(fix.rules)),
                 )
             )
+        new, symbols = _repair_symbols(new, rules)
+        repairs.extend(
+            Repair(page=page, char_start=offset + a, char_end=offset + b, raw=raw, repaired=fixed, rule="symbol")
+            for a, b, raw, fixed in symbols
+        )
         digits, found = _repair_digits(new, rules)
         repairs.extend(
             Repair(
@@ -331,6 +339,37 @@ def _repair_digits(line: str, rules: OcrRepairRules) -> tuple[str, list[tuple[in
         return new
 
     return _DIGITISH.sub(fix, line), found
+
+
+_NUMBER_CODE = re.compile(r"(?<=\d)(?P<sep>[/-])(?P<code>[A-ZĐa-zđ&|]{5,14})(?![\w&|])")
+
+
+def _repair_symbols(line: str, rules: OcrRepairRules) -> tuple[str, list[tuple[int, int, str, str]]]:
+    """A slash inside a document number read as a letter ("123/HDANN" for "123/HD/NN"): the code after the
+    number is not a known code, but a known type code, one letter that is a slash's look-alike, and two
+    capitals or more. Lengths do not change, so the offsets hold."""
+    type_codes = _type_codes()
+    found: list[tuple[int, int, str, str]] = []
+    out = line
+    for m in _NUMBER_CODE.finditer(line):
+        code = m.group("code")
+        if code in type_codes:
+            continue
+        for k in range(2, len(code) - 2):  # type codes of one letter ("L") are too easily a word's start
+            head, mid, tail = code[:k], code[k], code[k + 1 :]
+            if head in type_codes and mid in rules.slash_confusions and len(tail) >= 2 and tail.isupper():
+                at = m.start("code") + k
+                out = out[:at] + "/" + out[at + 1 :]
+                found.append((at, at + 1, mid, "/"))
+                break
+    return out, found
+
+
+@cache
+def _type_codes() -> frozenset[str]:
+    from pipeline.rules.gazetteer import DocumentTypes
+
+    return frozenset(code for t in DocumentTypes.default() for code in t.codes)
 
 
 def shift_repair(repair: Repair, by: int) -> Repair:
