@@ -71,7 +71,10 @@ _ANY_COMBINING = re.compile(r"[\u0300-\u036f]")
 _WORD = re.compile(r"([^\W\d_]{1,7})")
 _BOLD = re.compile(r"\*\*(?=\S)(.{1,800}?)(?<=\S)\*\*", re.DOTALL)
 _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{1,400}?)(?<=[^\s*])\*(?![\w*])")
-_BROKEN_NUMBER = re.compile(r"(?<=\d)([/-][A-ZĐa-zđ&]{1,12}[/-]|[/-])[ \t]*\n[ \t\n]*(?=[A-ZĐ]{2,})")
+# "(?<=\d)([/-][A-ZĐa-zđ&]{1,12}[/-]|[/-])[ \t]*\n[ \t\n]*(?=[A-ZĐ]{2,})" with the lookbehind after the slash
+# or hyphen both branches open with, and the branches as an optional tail: the same matches and group, but
+# ``re`` jumps from one slash or hyphen to the next instead of trying every position of the text.
+_BROKEN_NUMBER = re.compile(r"([/-](?<=\d[/-])(?:[A-ZĐa-zđ&]{1,12}[/-])?)[ \t]*\n[ \t\n]*(?=[A-ZĐ]{2,})")
 # Each alternative starts at the first space of a run, so a long run inside a line costs O(n), not O(n^2).
 # They read "(?<! ) +\n|\n +|^ +|(?<! ) +$", with each lookbehind moved after the first space (where it
 # looks one character further back): a pattern whose every branch opens with a literal lets ``re`` jump
@@ -191,7 +194,10 @@ def _map_pages(raw_starts: list[int], to_raw: list[int]) -> list[int]:
     return [min(bisect.bisect_left(to_raw, s), len(to_raw) - 1) for s in raw_starts]
 
 
-_LINE_BREAK = re.compile(r"\n\n?")
+#: A line break that may join two lines. After a newline or a sentence end (:data:`_ENDS_SENTENCE`) a break
+#: never joins (the line before is empty, or ends a sentence), so those are not handed to Python at all;
+#: a break skipped so is never joined, and one found a character later is after a newline.
+_LINE_BREAK = re.compile(r"(?<![\n.:;!?…)\]”\"'/|])\n\n?")
 
 
 def _join_lines(text: str, to_raw: list[int], rules: LanguageRules) -> tuple[str, list[int]]:

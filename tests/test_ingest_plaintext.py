@@ -348,3 +348,45 @@ def test_broken_utf16_is_an_encoding_error(tmp_path: Path) -> None:
         plaintext.read(path)
     assert info.value.error_type == "encoding"
     assert "broken.txt" in info.value.message and "UTF-16 LE" in info.value.message
+
+
+def test_the_first_half_settles_the_language_check_only_when_the_whole_would() -> None:
+    """:func:`_settled_by_first_half` may only say True where the full count lets the text through: Vietnamese
+    halves, foreign halves and mixtures of every proportion around the threshold."""
+    import random
+
+    from pipeline.ingest.vietnamese import (
+        MIN_LETTERS_FOR_LANGUAGE_CHECK,
+        MIN_VIETNAMESE_WORD_SHARE,
+        VIETNAMESE_ONLY,
+        WORD,
+        _settled_by_first_half,
+        common_syllables,
+    )
+
+    def full_count_passes(sample: str) -> bool:
+        words = WORD.findall(sample)
+        if sum(map(len, words)) < MIN_LETTERS_FOR_LANGUAGE_CHECK:
+            return True
+        common = common_syllables()
+        shown = sum(1 for w in words if w in common or VIETNAMESE_ONLY.search(w))
+        return shown >= MIN_VIETNAMESE_WORD_SHARE * len(words)
+
+    vietnamese = "Ủy ban nhân dân tỉnh ban hành kế hoạch tuyên truyền của các sở, ngành và địa phương. "
+    foreign = "The provincial committee issues the plan for the departments and the districts here. "
+    digits = "2025/KH-UBND 12.345 (1) 67 89 - 10/11 "
+    rng = random.Random(8)
+    settled = failing = 0
+    for _ in range(1500):
+        parts = [rng.choice((vietnamese, foreign, foreign, foreign, digits)) for _ in range(rng.randint(20, 80))]
+        if rng.random() < 0.5:
+            parts.sort(key=lambda p: p != vietnamese)  # the Vietnamese up front, where the first half sees it
+        sample = "".join(parts).lower()
+        if len(sample) < 2000:
+            continue
+        passes = full_count_passes(sample)
+        failing += not passes
+        if _settled_by_first_half(sample):
+            settled += 1
+            assert passes, sample
+    assert settled > 100 and failing > 0

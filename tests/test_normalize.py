@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
+
 from pipeline.model import RawDocument
 from pipeline.normalize import normalize
 
@@ -113,3 +115,61 @@ def test_tone_placement_of_a_long_text_keeps_length_and_offsets() -> None:
     n = norm(text)
     assert "Ủy ban nhân dân tỉnh Khánh Hòa" in n.text and "Thủy lợi, hòa bình và quý vị" in n.text
     assert "Uỷ" not in n.text and "Hoà" not in n.text
+
+
+def test_broken_number_pattern_matches_like_the_plain_one() -> None:
+    """The broken-number pattern opens with its slash or hyphen, for speed; it must find the same matches
+    and the same group as "(?<=\\d)([/-][A-ZĐa-zđ&]{1,12}[/-]|[/-])[ \\t]*\\n[ \\t\\n]*(?=[A-ZĐ]{2,})"."""
+    import itertools
+    import random
+    import re
+
+    from pipeline.normalize import _BROKEN_NUMBER
+
+    plain = re.compile(r"(?<=\d)([/-][A-ZĐa-zđ&]{1,12}[/-]|[/-])[ \t]*\n[ \t\n]*(?=[A-ZĐ]{2,})")
+
+    def same(s: str) -> None:
+        want = [(m.span(), m.group(1)) for m in plain.finditer(s)]
+        assert want == [(m.span(), m.group(1)) for m in _BROKEN_NUMBER.finditer(s)], repr(s)
+
+    for n in range(6):
+        for chars in itertools.product("5/-aB \n", repeat=n):
+            same("".join(chars))
+    rng = random.Random(8)
+    for _ in range(20000):
+        same("".join(rng.choice("12/-aĐđB& \t\nTTr") for _ in range(rng.randint(5, 30))))
+
+
+def test_line_break_pattern_joins_like_the_plain_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line-break pattern skips breaks after a newline or a sentence end; the joined text and its
+    offset map must be the ones that every break handed to :func:`_should_join` gives."""
+    import random
+    import re
+
+    import pipeline.normalize as normalize_module
+    from pipeline.rules.language import LanguageRules
+
+    rules = LanguageRules.default()
+    pieces = [
+        "của",
+        "và",
+        "Việt",
+        "Nam",
+        "Sở Nội vụ",
+        "tỉnh.",
+        "a)",
+        "- ",
+        "1.",
+        "năm 2025;",
+        ":",
+        "”",
+        "\n",
+        "\n\n",
+    ]
+    rng = random.Random(8)
+    texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    texts += ["\n\n\nx", "x.\n\ny", "x\n\n\ny", "\n", "a\n.\nb", "dài dòng " * 6 + "\nViệt Nam"]
+    fast = [normalize_module._join_lines(t, list(range(len(t) + 1)), rules) for t in texts]
+    monkeypatch.setattr(normalize_module, "_LINE_BREAK", re.compile(r"\n\n?"))
+    plain = [normalize_module._join_lines(t, list(range(len(t) + 1)), rules) for t in texts]
+    assert fast == plain

@@ -197,3 +197,21 @@ def test_names_grouped_by_first_letter_match_like_the_plain_alternation(names: U
             for pos in range(len(text)):
                 m1, m2 = rx.match(text, pos), grouped.match(text, pos)
                 assert (m1 and m1.span()) == (m2 and m2.span()), (attr, pos)
+
+
+def test_a_strict_name_in_lower_case_needs_an_abbreviation(names: UnitNames) -> None:
+    """``_head`` gives up at once on a lower-case position where no abbreviation begins, when matching
+    strictly: whatever else begins there, the name it makes is not an abbreviation, and a strict name that
+    is not one must begin with a capital. Checked against the lenient reading at every position of the
+    seed plans."""
+    from pipeline.extractors.unit_names import _folded
+
+    for path in sorted((Path(__file__).resolve().parent.parent / "corpora" / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        folded = _folded(text)
+        for pos in range(len(text)):
+            if text[pos].isupper() or names._abbr.match(text, pos):
+                continue
+            assert names._head(text, folded, pos, False, False) is None
+            head = names._head(text, folded, pos, True, False)
+            assert head is None or head[1] != "abbreviation", (path.name, pos)

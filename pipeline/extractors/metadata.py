@@ -15,7 +15,7 @@ from datetime import date
 
 from pipeline.extractors.casing import Recaser, is_upper_case
 from pipeline.model import DocumentRecord, Field, Line
-from pipeline.rules.gazetteer import Abbreviations, DocumentTypes, Provinces
+from pipeline.rules.gazetteer import Abbreviations, DocumentTypes, ProvinceMatch, Provinces
 from pipeline.rules.language import LanguageRules
 from pipeline.segment import Segmented
 from pipeline.segment.layout import AUTHORITY, RECIPIENTS, SEPARATOR
@@ -259,12 +259,16 @@ class MetadataExtractor:
             if found:
                 meta.province = found[0][0]
                 break
+        in_text: list[ProvinceMatch] | None = None  # the provinces of the whole text, found once (~1 ms)
         if not meta.province:
-            counts = Counter(name for name, _s, _e in self.provinces.find(doc.text))
+            in_text = self.provinces.find(doc.text)
+            counts = Counter(name for name, _s, _e in in_text)
             if counts:
                 meta.province = counts.most_common(1)[0][0]
         if meta.province:
-            hits = [h for h in self.provinces.find(doc.text) if h[0] == meta.province]
+            if in_text is None:
+                in_text = self.provinces.find(doc.text)
+            hits = [h for h in in_text if h[0] == meta.province]
             if hits:
                 self._add(meta, "province", meta.province, hits[0][1], hits[0][2])
             meta.issuer = self.recase.with_province(meta.issuer, meta.province)

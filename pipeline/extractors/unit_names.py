@@ -224,6 +224,11 @@ class UnitNames:
 
     def _head(self, text: str, folded: str, pos: int, lenient: bool, in_list: bool) -> tuple[int, str, str] | None:
         """End, kind and extension state of the name's first part at ``pos``."""
+        if not lenient and not text[pos].isupper() and not self._abbr.match(text, pos):
+            # Strictly, only an abbreviation may open a name in lower case (see the test at the end), and
+            # none does here: most of the openers a plan's text holds ("đại hội", "nhiệm vụ") stop here
+            # without the other patterns being tried.
+            return None
         cands: list[tuple[int, int, str, str]] = []  # (end, priority, kind, state)
         m = self._known.match(folded, pos)
         if m:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.numerals import int_to_roman, roman_to_int
 
@@ -57,8 +58,13 @@ class Marker:
         return 0
 
 
+@lru_cache(maxsize=2048)
 def parse_marker(line: str) -> Marker | None:
-    """The marker that opens ``line`` (already stripped), or None for plain text."""
+    """The marker that opens ``line`` (already stripped), or None for plain text.
+
+    Cached on the line: the segmenter, the phase, deadline and unit extractors each ask about the same
+    lines of a plan (some 270 calls a plan), and a :class:`Marker` is immutable, so one answer serves all.
+    """
     m = _ROMAN.match(line)
     if m and _VALID_ROMAN.match(m.group("label")) and len(line) > m.end():
         return Marker(m.group("label"), "roman", ROMAN_RANK, m.end())
