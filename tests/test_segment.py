@@ -117,3 +117,13 @@ def test_anomalies_and_categories() -> None:
     assert cats["NỘI DUNG VÀ HÌNH THỨC"] == ("content", "forms")
     assert cats["THỜI GIAN THỰC HIỆN"] == ("timeline",)
     assert cats["TỔ CHỨC THỰC HIỆN"] == ("implementation",)
+
+
+def test_heading_in_capitals_is_not_cut_at_a_stop() -> None:
+    """A scan reads the comma of "XÃ, PHƯỜNG" as a stop; a line all in capitals is a heading whole, while
+    a heading that runs on into a sentence still stops where it should."""
+    assert heading_of("CHỈ TIÊU XÂY DỰNG XÃ. PHƯỜNG, ĐẶC KHU KHÔNG MA TÚY") == (
+        "CHỈ TIÊU XÂY DỰNG XÃ. PHƯỜNG, ĐẶC KHU KHÔNG MA TÚY"
+    )
+    assert heading_of("Mục tiêu chung. Nâng cao nhận thức của cán bộ") == "Mục tiêu chung"
+    assert heading_of("NỘI DUNG Tuyên truyền sâu rộng") == "NỘI DUNG"

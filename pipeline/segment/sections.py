@@ -23,7 +23,8 @@ def heading_of(rest: str) -> str:
 
     A heading may run on into text on the same line: "I. MỤC ĐÍCH, YÊU CẦU: Tuyên truyền ..." or
     "II. NỘI DUNG Tuyên truyền ...". The heading stops at a colon, at the end of an upper-case run that
-    is followed by ordinary text, or at the first sentence stop; long items are cut at a word boundary.
+    is followed by ordinary text, or at the first sentence stop (a line all in capitals has none: it is a
+    heading whole); long items are cut at a word boundary.
     """
     text = rest.strip()
     colon = text.find(":")
@@ -32,6 +33,8 @@ def heading_of(rest: str) -> str:
     upper = _upper_prefix(text)
     if upper:
         return upper
+    if len(text) <= _MAX_HEADING and sum(c.isalpha() for c in text) >= 4 and not any(c.islower() for c in text):
+        return text.rstrip(".;: ")  # all capitals: a heading whole, even where a comma was read as a stop
     stop = re.search(r"[.;](?:\s|$)", text)
     if stop and stop.start() <= _MAX_HEADING:
         return text[: stop.start()].strip()
