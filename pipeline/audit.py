@@ -24,7 +24,8 @@ rely on (which prefixes leave an issuer unchanged, the severities) is in ``rules
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,18 @@ from pipeline.rules.gazetteer import DocumentTypes, Provinces, fold
 from pipeline.rules.language import LanguageRules
 from pipeline.rules.phrases import phrase_pattern
 
-__all__ = ["EDGE_COLUMNS", "FINDING_COLUMNS", "Auditor", "audit", "summary_markdown"]
+__all__ = [
+    "AUDIT_INPUTS",
+    "EDGE_COLUMNS",
+    "FINDING_COLUMNS",
+    "SEVERITY_ORDER",
+    "SUMMARY_FINDING_COLUMNS",
+    "Auditor",
+    "Sink",
+    "audit",
+    "summary_lines",
+    "summary_markdown",
+]
 
 EDGE_COLUMNS = [
     "doc_id",
@@ -65,6 +77,36 @@ FINDING_COLUMNS = [
     "char_end",
 ]
 
+#: The columns the audit reads from each table; the streaming path selects only these, so a large run's
+#: other columns (titles, subjects, spans of sections...) are never loaded for it.
+AUDIT_INPUTS: dict[str, tuple[str, ...]] = {
+    "documents": ("doc_id", "doc_type", "number", "symbol", "issue_date", "issuer", "province"),
+    "citations": (
+        "doc_id",
+        "cited_type",
+        "cited_number",
+        "cited_date",
+        "cited_issuer",
+        "relation",
+        "via",
+        "citation_key",
+        "char_start",
+        "char_end",
+    ),
+    "phases": ("doc_id", "phase_no", "parent_phase", "label", "start_date", "end_date", "char_start", "char_end"),
+}
+
+#: How audit.md ranks severities; any other severity comes after these.
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+Row = Mapping[str, Any]
+
+#: Where the audit puts its output rows: ``sink(table, [(seq, row), ...])`` with ``table`` "edges" or
+#: "audit_findings" and ``seq`` the edge's place in the graph. The table is those rows ordered by ``seq``,
+#: rows of one ``seq`` in the order they were given (findings of an edge arrive in two calls: its own
+#: checks first, the checks across edges, cycles and phases, once every edge is known).
+Sink = Callable[[str, list[tuple[int, dict[str, Any]]]], None]
+
 
 _s = cell_text
 
@@ -87,22 +129,65 @@ class _Doc:
 
 
 @dataclass
+class _Corpus:
+    """The documents of a run and the two ways a citation looks them up: by number key, by issue date
+    (a parent cited by a wrong number); each list in the documents' order."""
+
+    docs: dict[str, _Doc]
+    by_key: dict[str, list[_Doc]]
+    by_date: dict[str, list[_Doc]]
+
+    @classmethod
+    def of(cls, docs: dict[str, _Doc]) -> _Corpus:
+        by_key: dict[str, list[_Doc]] = defaultdict(list)
+        by_date: dict[str, list[_Doc]] = defaultdict(list)
+        for d in docs.values():
+            if d.number is not None:
+                by_key[d.number.key].append(d)
+            by_date[d.issue_date].append(d)
+        return cls(docs, by_key, by_date)
+
+
+@dataclass
 class _Edge:
     doc_id: str
     key: str
-    rows: list[dict[str, Any]]
+    rows: list[Row]
     relation: str
+    parent: bool = False
+    seq: int = 0
     target: str = ""
     resolved_by: str = ""
     findings: list[dict[str, Any]] = field(default_factory=list)
+    #: (check, cited value, parent value) of the findings so far: one finding per problem.
+    seen: set[tuple[str, str, str]] = field(default_factory=set)
+    #: :meth:`value` of each column asked for (the checks ask for the same few again and again).
+    _values: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
-    def first(self) -> dict[str, Any]:
+    def first(self) -> Row:
         return self.rows[0]
 
     def value(self, column: str) -> str:
         """The first non-empty value of ``column`` among the mentions."""
-        return next((_s(r.get(column)) for r in self.rows if _s(r.get(column))), "")
+        if column not in self._values:
+            self._values[column] = next((v for v in (_s(r.get(column)) for r in self.rows) if v), "")
+        return self._values[column]
+
+    def slim(self) -> _Edge:
+        """This edge as the checks across edges need it (cycles, phases): its first mention only, no
+        findings yet but those it has had, so a resolved edge costs little while the corpus streams by."""
+        return _Edge(
+            self.doc_id,
+            self.key,
+            [self.first],
+            self.relation,
+            self.parent,
+            self.seq,
+            self.target,
+            self.resolved_by,
+            seen=self.seen,
+        )
 
 
 class Auditor:
@@ -132,34 +217,15 @@ class Auditor:
 
     def audit(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         """``edges`` and ``audit_findings`` for a run's ``documents``, ``citations`` and ``phases``."""
-        docs = self._documents(tables.get("documents"))
-        by_key: dict[str, list[_Doc]] = defaultdict(list)
-        for d in docs.values():
-            if d.number is not None:
-                by_key[d.number.key].append(d)
-        edges = self._edges(tables.get("citations"))
-        for edge in edges:
-            self._resolve(edge, docs, by_key)
-            self._check(edge, docs)
-        self._cycles(edges)
-        self._phases(edges, tables.get("phases"))
-        edge_rows = [
-            {
-                "doc_id": e.doc_id,
-                "citation_key": e.key,
-                "cited_type": e.value("cited_type"),
-                "cited_number": e.value("cited_number"),
-                "cited_date": e.value("cited_date"),
-                "cited_issuer": e.value("cited_issuer"),
-                "relation": e.relation,
-                "via": e.value("via"),
-                "mentions": len(e.rows),
-                "target_doc_id": e.target,
-                "resolved_by": e.resolved_by,
-            }
-            for e in edges
-        ]
-        findings = [f for e in edges for f in e.findings]
+        out: dict[str, list[tuple[int, dict[str, Any]]]] = {"edges": [], "audit_findings": []}
+        self.stream(
+            _records(tables.get("documents"), "documents"),
+            [_records(tables.get("citations"), "citations")],  # one group: mentions may come in any order
+            _records(tables.get("phases"), "phases"),
+            lambda table, rows: out[table].extend(rows),
+        )
+        edge_rows = [row for _seq, row in sorted(out["edges"], key=lambda pair: pair[0])]
+        findings = [row for _seq, row in sorted(out["audit_findings"], key=lambda pair: pair[0])]
         edges_df = pd.DataFrame(edge_rows, columns=EDGE_COLUMNS)
         edges_df["mentions"] = pd.array(edges_df["mentions"], dtype="Int64")
         findings_df = pd.DataFrame(findings, columns=FINDING_COLUMNS)
@@ -167,13 +233,58 @@ class Auditor:
             findings_df[col] = pd.array(findings_df[col], dtype="Int64")
         return {"edges": edges_df, "audit_findings": findings_df}
 
+    def stream(
+        self,
+        documents: Iterable[Row],
+        citations: Iterable[Iterable[Row]],
+        phases: Iterable[Row],
+        sink: Sink,
+    ) -> None:
+        """The audit of a run too large to hold: rows of the tables come in (only the
+        :data:`AUDIT_INPUTS` columns are read), and ``edges`` and ``audit_findings`` rows go to ``sink``.
+
+        ``documents`` is read whole first (every citation may resolve to any plan); ``citations`` comes
+        in groups, each holding every mention of its plans (one group per plan, in the batch's order),
+        and only the edges that resolved are kept past their group; ``phases`` is read once at the end,
+        and only the top-level phases of plans on a resolved parent edge are kept.
+        """
+        corpus = _Corpus.of(self._documents(documents))
+        resolved: list[_Edge] = []
+        seq = 0
+        for group in citations:
+            edges = self._edges(group)
+            for edge in edges:
+                edge.seq, seq = seq, seq + 1
+                self._resolve(edge, corpus)
+                self._check(edge, corpus.docs)
+            sink("edges", [(e.seq, self._edge_row(e)) for e in edges])
+            sink("audit_findings", [(e.seq, f) for e in edges for f in e.findings])
+            resolved += [e.slim() for e in edges if e.target]
+        self._cycles(resolved)
+        self._phases(resolved, phases)
+        sink("audit_findings", [(e.seq, f) for e in resolved for f in e.findings])
+
+    @staticmethod
+    def _edge_row(e: _Edge) -> dict[str, Any]:
+        return {
+            "doc_id": e.doc_id,
+            "citation_key": e.key,
+            "cited_type": e.value("cited_type"),
+            "cited_number": e.value("cited_number"),
+            "cited_date": e.value("cited_date"),
+            "cited_issuer": e.value("cited_issuer"),
+            "relation": e.relation,
+            "via": e.value("via"),
+            "mentions": len(e.rows),
+            "target_doc_id": e.target,
+            "resolved_by": e.resolved_by,
+        }
+
     # -- reading the tables ----------------------------------------------------------------------------
 
-    def _documents(self, frame: pd.DataFrame | None) -> dict[str, _Doc]:
+    def _documents(self, rows: Iterable[Row]) -> dict[str, _Doc]:
         out: dict[str, _Doc] = {}
-        if frame is None:
-            return out
-        for row in frame.to_dict("records"):
+        for row in rows:
             doc_id = _s(row.get("doc_id"))
             out[doc_id] = _Doc(
                 doc_id=doc_id,
@@ -185,12 +296,10 @@ class Auditor:
             )
         return out
 
-    def _edges(self, frame: pd.DataFrame | None) -> list[_Edge]:
+    def _edges(self, mentions: Iterable[Row]) -> list[_Edge]:
         """One edge per cited document per citing plan, in the order of first mention."""
-        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        if frame is None:
-            return []
-        for row in frame.to_dict("records"):
+        groups: dict[tuple[str, str], list[Row]] = {}
+        for row in mentions:
             number = self.grammar.parse(_s(row.get("cited_number")))
             key = number.key if number is not None else _s(row.get("citation_key"))
             if not key:
@@ -201,24 +310,25 @@ class Auditor:
             relations = [_s(r.get("relation")) for r in rows]
             # The relation belongs to the document: basis if any mention is.
             relation = next((r for r in relations if r in self.rules.parent_relations), relations[0])
-            edges.append(_Edge(doc_id, key, rows, relation))
+            parent = any(r in self.rules.parent_relations for r in relations)
+            edges.append(_Edge(doc_id, key, rows, relation, parent))
         return edges
 
     # -- resolution ------------------------------------------------------------------------------------
 
-    def _resolve(self, edge: _Edge, docs: dict[str, _Doc], by_key: dict[str, list[_Doc]]) -> None:
+    def _resolve(self, edge: _Edge, corpus: _Corpus) -> None:
         cited_date = edge.value("cited_date")[:10]
         number = self.grammar.parse(edge.value("cited_number"))
         year = cited_date[:4] or (number.year if number is not None else "")
         cited_province = self._province(edge.value("cited_issuer"))
         candidates = [
             d
-            for d in by_key.get(edge.key, [])
+            for d in corpus.by_key.get(edge.key, [])
             if d.doc_id != edge.doc_id
             and not (year and d.issue_date and d.issue_date[:4] != year)
             and not (cited_province and d.province and self._same_place(cited_province, d.province) is False)
         ]
-        candidates = self._narrow(candidates, edge, docs)
+        candidates = self._narrow(candidates, edge, corpus.docs)
         if len(candidates) == 1:
             edge.target, edge.resolved_by = candidates[0].doc_id, "number"
             return
@@ -228,7 +338,7 @@ class Auditor:
             return
         if not self._is_parent(edge):
             return
-        fuzzy = self._by_date_and_issuer(edge, docs, cited_date)
+        fuzzy = self._by_date_and_issuer(edge, corpus, cited_date)
         if fuzzy is not None:
             edge.target, edge.resolved_by = fuzzy.doc_id, "date+issuer"
             written = fuzzy.number.normalized if fuzzy.number else ""
@@ -263,15 +373,16 @@ class Auditor:
                 candidates = kept or candidates
         return candidates
 
-    def _by_date_and_issuer(self, edge: _Edge, docs: dict[str, _Doc], cited_date: str) -> _Doc | None:
+    def _by_date_and_issuer(self, edge: _Edge, corpus: _Corpus, cited_date: str) -> _Doc | None:
         """The one document of the corpus with the cited type, date and issuer (a parent cited by a wrong
-        number), or ``None``."""
+        number), or ``None``. Only the documents of that date are looked at (through the index: scanning
+        the corpus for each unresolved parent made the audit quadratic)."""
         cited_type, issuer = self._type(edge.value("cited_type")), edge.value("cited_issuer")
         if not cited_date or not cited_type or not issuer:
             return None
         found = [
             d
-            for d in docs.values()
+            for d in corpus.by_date.get(cited_date, [])
             if d.doc_id != edge.doc_id
             and d.issue_date == cited_date
             and self._type(d.doc_type) == cited_type
@@ -351,29 +462,40 @@ class Auditor:
     # -- across edges ----------------------------------------------------------------------------------
 
     def _cycles(self, edges: list[_Edge]) -> None:
-        """Edges on a cycle of resolved citations (a plan that cites a plan that cites it)."""
+        """Edges on a cycle of resolved citations (a plan that cites a plan that cites it).
+
+        An edge is on a cycle when its two ends are in one strongly connected component; only then is the
+        shortest way back searched, and within that component (a path between two of its plans never
+        leaves it), instead of a search over the whole graph from every edge."""
         graph: dict[str, set[str]] = defaultdict(set)
         for e in edges:
             if e.target:
                 graph[e.doc_id].add(e.target)
+        component = _components(graph)
         for e in edges:
-            if not e.target:
+            if not e.target or component.get(e.target) != component.get(e.doc_id):
                 continue
-            path = _path(graph, e.target, e.doc_id)
+            inside = component[e.doc_id]
+            path = _path(graph, e.target, e.doc_id, lambda node, c=inside: component.get(node) == c)
             if path:
                 loop = " → ".join([e.doc_id, *path])
                 self._find(e, "cycle", f"citation cycle: {loop}", e.doc_id, e.target)
 
-    def _phases(self, edges: list[_Edge], frame: pd.DataFrame | None) -> None:
-        """Top-level phases of a sub-plan that fall outside its parent's overall window."""
-        if frame is None or frame.empty:
+    def _phases(self, edges: list[_Edge], phases: Iterable[Row]) -> None:
+        """Top-level phases of a sub-plan that fall outside its parent's overall window.
+
+        Only the phases of plans at either end of a resolved parent edge are kept from ``phases``."""
+        checked = [e for e in edges if e.target and self._is_parent(e)]
+        if not checked:
             return
-        top: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in frame.to_dict("records"):
-            if not _s(row.get("parent_phase")):
-                top[_s(row.get("doc_id"))].append(row)
-        for e in edges:
-            if not e.target or not self._is_parent(e) or not top.get(e.target) or not top.get(e.doc_id):
+        wanted = {doc_id for e in checked for doc_id in (e.doc_id, e.target)}
+        top: dict[str, list[Row]] = defaultdict(list)
+        for row in phases:
+            doc_id = _s(row.get("doc_id"))
+            if doc_id in wanted and not _s(row.get("parent_phase")):
+                top[doc_id].append(row)
+        for e in checked:
+            if not top.get(e.target) or not top.get(e.doc_id):
                 continue
             starts = [_s(r.get("start_date"))[:10] for r in top[e.target] if _s(r.get("start_date"))]
             ends = [_s(r.get("end_date"))[:10] for r in top[e.target] if _s(r.get("end_date"))]
@@ -441,7 +563,8 @@ class Auditor:
         return t.name if t is not None else name
 
     def _is_parent(self, edge: _Edge) -> bool:
-        return any(_s(r.get("relation")) in self.rules.parent_relations for r in edge.rows)
+        """Whether any mention cites the document as a parent (decided once, when the edge is made)."""
+        return edge.parent
 
     def _find(
         self,
@@ -450,7 +573,7 @@ class Auditor:
         message: str,
         cited_value: str = "",
         parent_value: str = "",
-        row: dict[str, Any] | None = None,
+        row: Row | None = None,
     ) -> None:
         row = row if row is not None else edge.first
         finding = {
@@ -466,7 +589,8 @@ class Auditor:
             "char_end": _int(row.get("char_end")),
         }
         same = (check, cited_value, parent_value)
-        if not any((f["check"], f["cited_value"], f["parent_value"]) == same for f in edge.findings):
+        if same not in edge.seen:
+            edge.seen.add(same)
             edge.findings.append(finding)
 
 
@@ -474,12 +598,64 @@ def _squash(number: str) -> str:
     return "".join(number.split()).upper().replace("Ð", "Đ")
 
 
-def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str]:
-    """The shortest path from ``start`` to ``goal`` (both included), or [] when there is none."""
+def _records(frame: pd.DataFrame | None, table: str) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts of the columns the audit reads (those it has)."""
+    if frame is None:
+        return []
+    return frame[[c for c in AUDIT_INPUTS[table] if c in frame.columns]].to_dict("records")
+
+
+def _components(graph: dict[str, set[str]]) -> dict[str, int]:
+    """The strongly connected component of every node of ``graph`` (Tarjan's algorithm, without
+    recursion: a citation chain may be longer than Python's stack)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    component: dict[str, int] = {}
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+
+    for root in list(graph):
+        if root in index:
+            continue
+        visit(root)
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(graph.get(root, ())))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    visit(child)
+                    work.append((child, iter(graph.get(child, ()))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component[member] = index[node]
+                        if member == node:
+                            break
+    return component
+
+
+def _path(
+    graph: dict[str, set[str]], start: str, goal: str, keep: Callable[[str], bool] | None = None
+) -> list[str]:
+    """The shortest path from ``start`` to ``goal`` (both included) through nodes ``keep`` accepts, or []
+    when there is none; among paths of one length, the one through the first node ids in sorted order."""
     previous: dict[str, str | None] = {start: None}
-    queue = [start]
+    queue = deque([start])
     while queue:
-        node = queue.pop(0)
+        node = queue.popleft()
         if node == goal:
             path: list[str] = []
             at: str | None = node
@@ -488,7 +664,7 @@ def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str]:
                 at = previous[at]
             return path[::-1]
         for nxt in sorted(graph.get(node, ())):
-            if nxt not in previous:
+            if nxt not in previous and (keep is None or keep(nxt)):
                 previous[nxt] = node
                 queue.append(nxt)
     return []
@@ -507,35 +683,54 @@ def summary_markdown(results: dict[str, pd.DataFrame]) -> str:
     resolved = int((edges["target_doc_id"].astype("string").fillna("") != "").sum()) if len(edges) else 0
     basis = int((edges["relation"] == "basis").sum()) if len(edges) else 0
     citing = edges["doc_id"].nunique() if len(edges) else 0
-    lines = [
-        "# Citation audit",
-        "",
-        f"{len(edges)} cited document(s) in {citing} plan(s); {basis} cited as basis; "
-        f"{resolved} found in the corpus.",
-        "",
-    ]
-    if not len(findings):
-        lines.append("No findings.")
-        return "\n".join(lines) + "\n"
-    order = {"error": 0, "warning": 1, "info": 2}
-    counts = findings.groupby(["severity", "check"]).size().reset_index(name="n")
-    counts = counts.sort_values(
-        by=["severity", "check"], key=lambda s: s.map(order) if s.name == "severity" else s
+    counts: list[tuple[str, str, int]] = []
+    ranked: Iterable[Sequence[Any]] = []
+    if len(findings):
+        grouped = findings.groupby(["severity", "check"]).size().reset_index(name="n")
+        grouped = grouped.sort_values(
+            by=["severity", "check"], key=lambda s: s.map(SEVERITY_ORDER) if s.name == "severity" else s
+        )
+        counts = [(r.severity, r.check, r.n) for r in grouped.itertuples()]
+        ordered = findings.assign(_o=findings["severity"].map(SEVERITY_ORDER)).sort_values(
+            ["_o", "doc_id", "check"], kind="stable"
+        )
+        ranked = ordered[list(SUMMARY_FINDING_COLUMNS)].itertuples(index=False)
+    return "".join(summary_lines(len(edges), citing, basis, resolved, counts, ranked))
+
+
+#: The columns of a finding that audit.md lists, in its order.
+SUMMARY_FINDING_COLUMNS = ("severity", "doc_id", "citation_key", "check", "cited_value", "parent_value", "message")
+
+
+def summary_lines(
+    edges: int,
+    citing: int,
+    basis: int,
+    resolved: int,
+    counts: Sequence[tuple[str, str, int]],
+    ranked: Iterable[Sequence[Any]],
+) -> Iterator[str]:
+    """The lines of audit.md (each ending in a newline), from the counts over the edges, the number of
+    findings by (severity, check), and the findings in report order (:data:`SUMMARY_FINDING_COLUMNS`):
+    so a large run's report is written from a database cursor, never from a whole table in memory."""
+    yield "# Citation audit\n"
+    yield "\n"
+    yield (
+        f"{edges} cited document(s) in {citing} plan(s); {basis} cited as basis; {resolved} found in the corpus.\n"
     )
-    lines += ["| severity | check | findings |", "|---|---|---|"]
-    lines += [f"| {r.severity} | {r.check} | {r.n} |" for r in counts.itertuples()]
-    lines += [
-        "",
-        "| severity | plan | citation | check | cited | parent | message |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    ranked = findings.assign(_o=findings["severity"].map(order)).sort_values(
-        ["_o", "doc_id", "check"], kind="stable"
-    )
-    for r in ranked.itertuples():
-        cells = [r.severity, r.doc_id, r.citation_key, r.check, r.cited_value, r.parent_value, r.message]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+    yield "\n"
+    if not counts:
+        yield "No findings.\n"
+        return
+    yield "| severity | check | findings |\n"
+    yield "|---|---|---|\n"
+    for severity, check, n in counts:
+        yield f"| {severity} | {check} | {n} |\n"
+    yield "\n"
+    yield "| severity | plan | citation | check | cited | parent | message |\n"
+    yield "|---|---|---|---|---|---|---|\n"
+    for cells in ranked:
+        yield "| " + " | ".join(_cell(c) for c in cells) + " |\n"
 
 
 def _cell(value: Any) -> str:

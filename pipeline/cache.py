@@ -54,6 +54,11 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pkl"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored for ``key`` (without reading it: :meth:`get` may still find it
+        damaged)."""
+        return self._path(key).exists()
+
     def get(self, key: str) -> Any | None:
         path = self._path(key)
         if not path.exists():

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -121,8 +122,9 @@ TABLE_DESCRIPTIONS = {
 }
 
 
-def frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    """A DataFrame with exactly the table's columns, in order, with stable dtypes."""
+def frame(name: str, rows: Sequence[dict] | Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """A DataFrame with exactly the table's columns, in order, with stable dtypes. ``rows`` are dicts, or
+    tuples of every column in order (as a database cursor gives them: no dict per row to build)."""
     columns = COLUMNS[name]
     df = pd.DataFrame(rows, columns=columns)
     for col in columns:
@@ -208,11 +210,23 @@ class TableWriter:
     previous run's tables are untouched; :meth:`abort` removes the temporary file.
     """
 
-    CHUNK_ROWS = 50_000
+    #: Rows per chunk of the export and of the reads. A chunk of a wide table (units with their tasks,
+    #: sections) costs tens of MB as Python objects, a DataFrame and CSV text whatever the corpus size, so
+    #: it sets the peak of the export (measured on 1,000 plans: 244 MB with 50,000 rows, 179 MB with 2,000)
+    #: at no cost in time.
+    CHUNK_ROWS = 2_000
+    #: Rows per Parquet row group: chunks are gathered (as compact Arrow data) up to this many, since
+    #: small row groups make a file twice as large...
+    ROW_GROUP_ROWS = 50_000
+    #: ... or up to this many bytes of Arrow data, whichever comes first: 50,000 rows of units with their
+    #: tasks are 70 MB, held twice while a row group is written (measured: +140 MB at 5,000 plans).
+    ROW_GROUP_BYTES = 8 << 20
 
     def __init__(self, out_dir: Path, tables: list[str]) -> None:
         self.out_dir = out_dir
         self.tables = tables
+        #: Other files of the run (audit.md), written beforehand and renamed with the tables.
+        self._files: list[tuple[Path, Path]] = []
         out_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".plans.db.", suffix=".tmp", dir=out_dir)
         os.close(fd)
@@ -226,48 +240,73 @@ class TableWriter:
 
     def append(self, name: str, rows: list[dict], seq: int) -> None:
         """Add rows of table ``name`` for the document at position ``seq`` of the batch."""
-        if not rows:
-            return
+        self.append_rows(name, [(seq, row) for row in rows])
+
+    def append_rows(self, name: str, rows: Iterable[tuple[int, dict]]) -> None:
+        """Add ``(seq, row)`` pairs of table ``name``: the export orders rows by ``seq``, then by arrival
+        (a corpus table's rows come from many places of the batch at once)."""
         cols = COLUMNS[name]
-        marks = ", ".join("?" * (len(cols) + 1))
-        values = [(seq, *(_sql_value(row.get(c)) for c in cols)) for row in rows]
-        self.con.executemany(f'INSERT INTO "_stage_{name}" VALUES ({marks})', values)
+        values = [(seq, *(_sql_value(row.get(c)) for c in cols)) for seq, row in rows]
+        if values:
+            marks = ", ".join("?" * (len(cols) + 1))
+            self.con.executemany(f'INSERT INTO "_stage_{name}" VALUES ({marks})', values)
+
+    def select(self, name: str, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
+        """The rows staged for table ``name``, in input order, as dicts of ``columns`` and ``_seq`` (the
+        document's place in the batch), read chunk by chunk: what the corpus-level audit streams."""
+        cols = ", ".join(f'"{c}"' for c in ("_seq", *columns))
+        for rows in self._fetch(f'SELECT {cols} FROM "_stage_{name}" ORDER BY _seq, rowid'):
+            for row in rows:
+                yield dict(zip(("_seq", *columns), row, strict=True))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
+        """Rows of a query over the staged tables (named by :meth:`stage`), read chunk by chunk."""
+        for rows in self._fetch(sql, params):
+            yield from rows
+
+    @staticmethod
+    def stage(name: str) -> str:
+        """The quoted name of the table that stages ``name`` until :meth:`finish`, for :meth:`query`."""
+        return f'"_stage_{name}"'
+
+    def write_file(self, name: str, chunks: Iterable[str]) -> None:
+        """Write ``chunks`` of text into ``name`` in the output folder, under a temporary name until
+        :meth:`finish` renames it with the tables (so a failed run replaces neither)."""
+        tmp = self._tmp(name)
+        self._files.append((tmp, self.out_dir / name))
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
 
     def staged(self, name: str) -> pd.DataFrame:
-        """Everything staged so far for table ``name``, in input order (for the corpus-level audit)."""
+        """Everything staged so far for table ``name``, in input order, as one DataFrame (for small runs
+        and the benchmark; the runner's audit streams it with :meth:`select` instead)."""
         self.con.commit()
         return pd.concat([frame(name, []), *self._chunks(name)], ignore_index=True)
 
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> Iterator[list[tuple]]:
+        cursor = self.con.execute(sql, params)
+        try:
+            while rows := cursor.fetchmany(self.CHUNK_ROWS):
+                yield rows
+        finally:
+            cursor.close()
+
     def _chunks(self, name: str) -> Iterator[pd.DataFrame]:
         cols = ", ".join(f'"{c}"' for c in COLUMNS[name])
-        cursor = self.con.execute(f'SELECT {cols} FROM "_stage_{name}" ORDER BY _seq, rowid')
-        while rows := cursor.fetchmany(self.CHUNK_ROWS):
-            yield frame(name, [dict(zip(COLUMNS[name], r, strict=True)) for r in rows])
+        for rows in self._fetch(f'SELECT {cols} FROM "_stage_{name}" ORDER BY _seq, rowid'):
+            yield frame(name, rows)
 
     def finish(self, extra: dict[str, pd.DataFrame] | None = None) -> None:
         """Export every table and move the outputs into place; ``extra`` tables are written as they are."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
         self.con.commit()
-        staged: list[tuple[Path, Path]] = []
+        staged: list[tuple[Path, Path]] = list(self._files)
         try:
             for name in self.tables:
                 csv_tmp, pq_tmp = self._tmp(f"{name}.csv"), self._tmp(f"{name}.parquet")
                 staged += [(csv_tmp, self.out_dir / f"{name}.csv"), (pq_tmp, self.out_dir / f"{name}.parquet")]
-                empty = frame(name, [])
-                schema = pa.Schema.from_pandas(empty, preserve_index=False)
-                with pq.ParquetWriter(pq_tmp, schema) as parquet:
-                    empty.to_csv(csv_tmp, index=False, encoding="utf-8")
-                    for chunk in self._chunks(name):
-                        chunk.to_csv(csv_tmp, mode="a", header=False, index=False, encoding="utf-8")
-                        parquet.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))
-                cols = ", ".join(f'"{c}"' for c in COLUMNS[name])
-                self.con.execute(f'DROP TABLE IF EXISTS "{name}"')
-                self.con.execute(
-                    f'CREATE TABLE "{name}" AS SELECT {cols} FROM "_stage_{name}" ORDER BY _seq, rowid'
-                )
-                self.con.execute(f'DROP TABLE "_stage_{name}"')
+                self._export(name, csv_tmp, pq_tmp)
+                self._move_into_place(name)
             for name, df in (extra or {}).items():
                 df = frame(name, df.to_dict("records")) if name in COLUMNS else df
                 csv_tmp, pq_tmp = self._tmp(f"{name}.csv"), self._tmp(f"{name}.parquet")
@@ -290,16 +329,80 @@ class TableWriter:
             self.abort()
             raise
 
+    def _export(self, name: str, csv_path: Path, parquet_path: Path) -> None:
+        """Table ``name`` as CSV and Parquet, chunk by chunk in input order; Parquet row groups of
+        :attr:`ROW_GROUP_ROWS` rows (as when the table was written in chunks of that size, so a narrow
+        table's file is the same) or fewer when they reach :attr:`ROW_GROUP_BYTES`."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        empty = frame(name, [])
+        schema = pa.Schema.from_pandas(empty, preserve_index=False)
+        group: list[pa.Table] = []
+        with pq.ParquetWriter(parquet_path, schema) as parquet:
+            empty.to_csv(csv_path, index=False, encoding="utf-8")
+            for chunk in self._chunks(name):
+                chunk.to_csv(csv_path, mode="a", header=False, index=False, encoding="utf-8")
+                group.append(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))
+                full = sum(t.nbytes for t in group) >= self.ROW_GROUP_BYTES
+                if full or sum(len(t) for t in group) >= self.ROW_GROUP_ROWS:
+                    group = _write_row_groups(parquet, group, self.ROW_GROUP_ROWS, last=full)
+            if group:
+                _write_row_groups(parquet, group, self.ROW_GROUP_ROWS, last=True)
+
+    def _move_into_place(self, name: str) -> None:
+        """The staged rows of ``name`` become its table in ``plans.db``, in input order. The corpus tables
+        keep the schema pandas gave them when they were written whole (INTEGER, TEXT; no NULL text)."""
+        self.con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        order = f'FROM "_stage_{name}" ORDER BY _seq, rowid'
+        if name in CORPUS_TABLES:
+            self.con.execute(_pandas_ddl(name))
+            cols = ", ".join(_or_empty(c) for c in COLUMNS[name])
+            self.con.execute(f'INSERT INTO "{name}" SELECT {cols} {order}')
+        else:
+            cols = ", ".join(f'"{c}"' for c in COLUMNS[name])
+            self.con.execute(f'CREATE TABLE "{name}" AS SELECT {cols} {order}')
+        self.con.execute(f'DROP TABLE "_stage_{name}"')
+
     def abort(self) -> None:
-        """Drop the temporary database; the previous outputs stay as they were."""
+        """Drop the temporary database and files; the previous outputs stay as they were."""
         with suppress(sqlite3.Error):
             self.con.close()
         self.db_path.unlink(missing_ok=True)
+        for tmp, _dest in self._files:
+            tmp.unlink(missing_ok=True)
 
     def _tmp(self, name: str) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
         os.close(fd)
         return Path(tmp)
+
+
+def _write_row_groups(parquet: Any, tables: list[Any], rows: int, last: bool = False) -> list[Any]:
+    """Write Arrow ``tables`` as row groups of ``rows`` rows, each contiguous as if written whole (the same
+    file), and return what is left for the next one (everything goes when ``last``). Arrow's freed memory
+    then goes back to the system: its allocator keeps it otherwise (measured: +50 MB of RSS for the sections
+    of 1,000 plans)."""
+    import pyarrow as pa
+
+    table = pa.concat_tables(tables)
+    while len(table) >= rows or (last and len(table)):
+        parquet.write_table(table.slice(0, rows).combine_chunks(), row_group_size=rows)
+        table = table.slice(rows)
+    pa.default_memory_pool().release_unused()
+    return [table] if len(table) else []
+
+
+def _pandas_ddl(name: str) -> str:
+    """The CREATE TABLE statement ``DataFrame.to_sql`` writes for table ``name`` (its exact layout, so that
+    the schema in plans.db does not depend on whether a table was written whole or streamed)."""
+    cols = ",\n  ".join(f'"{c}" {_sql_type(c)}' for c in COLUMNS[name])
+    return f'CREATE TABLE "{name}" (\n{cols}\n)'
+
+
+def _or_empty(col: str) -> str:
+    """A column in a SELECT, text columns with NULL as '' (what a DataFrame written whole holds)."""
+    return f"COALESCE(\"{col}\", '')" if _sql_type(col) == "TEXT" else f'"{col}"'
 
 
 def _sql_value(value: object) -> object:

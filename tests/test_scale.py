@@ -129,3 +129,20 @@ def test_interrupted_run_resumes_without_loss_or_duplicates(corpus: Path, serial
     assert summary.cached == cached_before
     docs = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False)
     assert len(docs) == 40 and docs.doc_id.is_unique
+
+
+def test_a_damaged_cache_entry_is_recomputed_and_the_rest_reused(
+    corpus: Path, serial: Path, tmp_path: Path
+) -> None:
+    """Cached results are read one at a time as their turn comes (a whole cached corpus would not fit in
+    memory), so an entry found damaged then is computed with the new files, in its place in the tables."""
+    src = tmp_path / "src"
+    shutil.copytree(corpus, src)
+    out = tmp_path / "out"
+    run([src], out, progress=False, jobs=1)
+    entries = sorted((out / ".cache").rglob("*.pkl"))
+    assert len(entries) == 6
+    entries[0].write_bytes(b"not a pickle")
+    summary = run([src], out, progress=False, jobs=1)
+    assert (summary.done, summary.failed, summary.cached) == (5, 1, 5)
+    _same(serial, out)
