@@ -142,7 +142,7 @@ def stages(paths: list[Path], profile: bool) -> dict[str, Any]:
     from pipeline.ingest import read
     from pipeline.ingest.vietnamese import check_vietnamese
     from pipeline.normalize import normalize
-    from pipeline.runner import DocResult, _metadata_extractor, rows_of
+    from pipeline.runner import DocResult, _metadata_extractor, audit_staged, rows_of
     from pipeline.segment import segment
     from pipeline.tables import COLUMNS, TableWriter, write_text
 
@@ -187,10 +187,10 @@ def stages(paths: list[Path], profile: bool) -> dict[str, Any]:
         for k, path in enumerate(paths):
             one(path, k, writer, folder)
         t = tick()
-        findings = _audit(writer)
+        audit_staged(writer)  # what the runner does: the audit streams from the staging database
         spent["audit"] += tick() - t
         t = tick()
-        writer.finish(extra=findings)
+        writer.finish()
         spent["write"] += tick() - t
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -221,15 +221,6 @@ def stages(paths: list[Path], profile: bool) -> dict[str, Any]:
         report["profile_top_tottime"] = _top(profiler, "tottime")
         report["profile_top_cumtime"] = _top(profiler, "cumulative")
     return report
-
-
-def _audit(writer: Any) -> dict[str, Any] | None:
-    """The corpus-level citation audit the runner runs before the export, when the package has one."""
-    try:
-        from pipeline.audit import audit
-    except ImportError:
-        return None
-    return audit({name: writer.staged(name) for name in ("documents", "citations", "phases")})
 
 
 def _top(profiler: cProfile.Profile, key: str, n: int = 30) -> list[str]:

@@ -9,6 +9,7 @@ resume without loss or duplicates.
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 from functools import cache
 from pathlib import Path
@@ -49,7 +50,11 @@ class ResultCache:
         self.folder = folder
 
     def key(self, content_hash: str) -> str:
-        return f"{content_hash[:32]}-{pipeline_fingerprint()}"
+        """The entry for a file's content under this pipeline; the NER fallback (an environment switch)
+        changes the mentions table, so results with it on are kept apart."""
+        from pipeline.extractors.mentions import ner_enabled
+
+        return f"{content_hash[:32]}-{pipeline_fingerprint()}" + ("-ner" if ner_enabled() else "")
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pkl"
@@ -72,3 +77,24 @@ class ResultCache:
     def put(self, key: str, value: Any) -> None:
         with atomic_path(self._path(key)) as tmp, tmp.open("wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    #: The inputs, keys and counts of the last run that finished, for :meth:`unchanged_since_last_run`.
+    MANIFEST = "manifest.json"
+
+    def record_run(self, manifest: dict[str, Any]) -> None:
+        """Remember what the run that just finished read (written after its tables are in place)."""
+        with atomic_path(self.folder / self.MANIFEST) as tmp:
+            tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+    def last_run(self) -> dict[str, Any] | None:
+        """The manifest of the last finished run, or None (no run yet, or an unreadable file)."""
+        try:
+            data = json.loads((self.folder / self.MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def forget_run(self) -> None:
+        """Drop the manifest: the tables are about to be replaced, so until the new run finishes no run is
+        known to match them."""
+        (self.folder / self.MANIFEST).unlink(missing_ok=True)

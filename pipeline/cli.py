@@ -112,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a LocalCluster",
     )
     ex.add_argument(
-        "--force", action="store_true", help="reprocess every file, ignoring results cached by earlier runs"
+        "--force",
+        action="store_true",
+        help="reprocess every file and rewrite the tables, ignoring results cached by earlier runs",
     )
     ex.add_argument(
         "--timeout",

@@ -307,6 +307,25 @@ def _plan(
     return keys, hits, todo
 
 
+def _manifest(
+    files: list[Path], ids: list[str], keys: list[str | None], errors: list[ExtractionError]
+) -> dict[str, Any] | None:
+    """What a run reads: every input with its id and cache key (content hash and pipeline fingerprint),
+    and the inputs that could not be read at all. None when a file could not be hashed (nothing can then
+    be said to be unchanged)."""
+    if any(k is None for k in keys):
+        return None
+    inputs = [[str(f.resolve()), doc_id, key] for f, doc_id, key in zip(files, ids, keys, strict=True)]
+    inputs += [["error", e.source_path, e.error_type, e.message] for e in errors]
+    return {"inputs": inputs}
+
+
+def _outputs_present(out: Path) -> bool:
+    """Whether the tables of a finished run are all in ``out`` (a user may have deleted some)."""
+    names = [f"{t}.{ext}" for t in COLUMNS for ext in ("csv", "parquet")] + ["plans.db", "audit.md", "texts"]
+    return all((out / name).exists() for name in names)
+
+
 @dataclass
 class RunSummary:
     done: int
@@ -315,8 +334,16 @@ class RunSummary:
     out_dir: Path
     cached: int = 0
     interrupted: bool = False
+    #: Nothing changed since the last run (same inputs, contents and pipeline): the tables were kept.
+    up_to_date: bool = False
 
     def __str__(self) -> str:
+        if self.up_to_date:
+            return (
+                f"{self.done + self.failed} input(s) unchanged since the last run ({self.failed} failed then); "
+                f"the tables in {self.out_dir} are up to date, nothing rewritten ({self.seconds:.1f} s). "
+                "Use --force to rebuild them."
+            )
         reused = f" ({self.cached} unchanged, taken from the cache)" if self.cached else ""
         return (
             f"{self.done} document(s) done{reused}, {self.failed} failed, {self.seconds:.1f} s; "
@@ -358,6 +385,21 @@ def run(
     ids = _doc_ids(files)
     store = ResultCache(out / ".cache") if use_cache else None
     keys, hits, todo = _plan(files, ids, store, force)
+    manifest = _manifest(files, ids, keys, errors)
+    if store is not None and not force and manifest is not None:
+        last = store.last_run()
+        if last is not None and last.get("inputs") == manifest["inputs"] and _outputs_present(out):
+            counts = last.get("counts", {})
+            return RunSummary(
+                int(counts.get("done", 0)),
+                int(counts.get("failed", 0)),
+                time.perf_counter() - started,
+                out,
+                cached=len(files),
+                up_to_date=True,
+            )
+    if store is not None:
+        store.forget_run()
     cached = 0
 
     tables = [t for t in COLUMNS if t not in {"errors", *CORPUS_TABLES}]
@@ -397,6 +439,8 @@ def run(
         bar.close()
         audit_staged(writer)
         writer.finish()
+        if store is not None and manifest is not None:
+            store.record_run({**manifest, "counts": {"done": done, "failed": failed + len(errors)}})
     except KeyboardInterrupt:
         interrupted = True
         bar.close()

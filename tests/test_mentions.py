@@ -68,9 +68,9 @@ def test_partners_superiors_and_recipients_are_mentions_and_units_are_not() -> N
 
 def test_the_ner_fallback_is_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(mentions.NER_ENV, raising=False)
-    assert not mentions._ner_default()
+    assert not mentions.ner_enabled()
     monkeypatch.setenv(mentions.NER_ENV, "1")
-    assert mentions._ner_default()
+    assert mentions.ner_enabled()
 
 
 def test_the_ner_model_ships_with_underthesea() -> None:

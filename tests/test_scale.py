@@ -143,6 +143,30 @@ def test_a_damaged_cache_entry_is_recomputed_and_the_rest_reused(
     entries = sorted((out / ".cache").rglob("*.pkl"))
     assert len(entries) == 6
     entries[0].write_bytes(b"not a pickle")
+    (out / "audit.md").unlink()  # an output gone: the tables are rebuilt, from the cache where it is sound
     summary = run([src], out, progress=False, jobs=1)
     assert (summary.done, summary.failed, summary.cached) == (5, 1, 5)
     _same(serial, out)
+
+
+def test_an_unchanged_corpus_keeps_its_tables_without_rewriting_them(corpus: Path, tmp_path: Path) -> None:
+    """Same files, same contents, same pipeline: the run says the tables are up to date and leaves them
+    as they are; any change (a file's content, a missing output, --force) rebuilds them."""
+    src = tmp_path / "src"
+    shutil.copytree(corpus, src)
+    out = tmp_path / "out"
+    first = run([src], out, progress=False, jobs=1)
+    written = (out / "documents.csv").stat().st_mtime_ns
+    again = run([src], out, progress=False, jobs=1)
+    assert again.up_to_date and (again.done, again.failed, again.cached) == (first.done, first.failed, 6)
+    assert "up to date" in str(again) and "--force" in str(again)
+    assert (out / "documents.csv").stat().st_mtime_ns == written
+    plan = sorted(src.glob("*.txt"))[0]
+    plan.write_text(plan.read_text(encoding="utf-8") + "\nThêm một dòng.", encoding="utf-8")
+    changed = run([src], out, progress=False, jobs=1)
+    assert not changed.up_to_date and changed.cached == 5
+    (out / "units.parquet").unlink()
+    assert not run([src], out, progress=False, jobs=1).up_to_date
+    assert (out / "units.parquet").exists()
+    assert run([src], out, progress=False, jobs=1).up_to_date
+    assert not run([src], out, progress=False, jobs=1, force=True).up_to_date

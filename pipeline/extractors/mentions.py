@@ -26,7 +26,7 @@ from pipeline.extractors.units import UnitExtractor
 from pipeline.model import DocumentRecord, Mention, Section
 from pipeline.segment import Segmented
 
-__all__ = ["NER_ENV", "MentionExtractor", "find", "ner_entities"]
+__all__ = ["NER_ENV", "MentionExtractor", "find", "ner_enabled", "ner_entities"]
 
 #: Environment variable that turns the NER fallback on ("1", "true", "yes").
 NER_ENV = "KEHOACH_NER"
@@ -35,7 +35,8 @@ NER_ENV = "KEHOACH_NER"
 NER_MAX_LINE = 1500
 
 
-def _ner_default() -> bool:
+def ner_enabled() -> bool:
+    """Whether the underthesea NER fallback is switched on (:data:`NER_ENV`)."""
     return os.environ.get(NER_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
@@ -59,7 +60,7 @@ class MentionExtractor:
             if _overlaps(m.start, m.end, taken):
                 continue
             rows.append(self._mention(doc, m.text, m.start, m.end, "rule"))
-        if ner if ner is not None else _ner_default():
+        if ner if ner is not None else ner_enabled():
             blocked = sorted(taken + [(r.char_start, r.char_end) for r in rows])
             for text, start, end in ner_entities(doc.text, (ln.start for ln in doc.lines if ln.stripped)):
                 if not _overlaps(start, end, blocked):
