@@ -482,3 +482,12 @@ def test_fold_moves_tones_like_the_plain_rule() -> None:
     assert fold("ÐÀ NẴNG") == "đà nẵng"
     long_text = "Khánh Hoà " * 200
     assert fold(long_text) == "khánh hòa " * 200 and fold(long_text) is fold(long_text)
+
+
+def test_heading_with_damaged_diacritics_is_read_on_its_letters() -> None:
+    """A scan's heading whose diacritics name no category is read again without them; a heading that is
+    "other" with its diacritics right stays other."""
+    categories = HeadingCategories.default()
+    assert categories.categorize("TỎ CHỨC THỰC HIỆN") == ("implementation",)
+    assert categories.categorize("CHÍ TIỂU XÂY DỰNG XÃ") == categories.categorize("CHỈ TIÊU XÂY DỰNG XÃ")
+    assert categories.categorize("CÁC ĐỒNG CHÍ THAM DỰ") == ("other",)

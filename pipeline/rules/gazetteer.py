@@ -945,8 +945,20 @@ class HeadingCategories(_Gazetteer):
     def categorize(self, heading: str) -> tuple[str, ...]:
         """The categories of a level-1 heading, in the order purpose, content, timeline, forms, budget,
         implementation, other (the file's order, fallback last). Case and tone placement do not matter;
-        a heading without any diacritic is read on the ASCII forms."""
+        a heading without any diacritic is read on the ASCII forms, and so is one whose diacritics name no
+        category (a scan's "TỎ CHỨC THỰC HIỆN", "CHÍ TIỂU"): the keywords' ASCII forms never collide (the
+        rules file is checked for that), so its letters alone still tell the category."""
         strip = not _has_diacritics(heading)
+        found = self._found(heading, strip)
+        if not found and not strip:
+            found = self._found(heading, True)
+        if not found:
+            found.add(self.fallback)
+        return tuple(c for c in self.order if c in found)
+
+    def _found(self, heading: str, strip: bool) -> set[str]:
+        """The categories other than the fallback that ``heading``'s items name, read with or without
+        diacritics; a heading whose items are all the fallback's keywords gives the fallback."""
         text = _NUMBERING.sub("", " ".join(fold(heading, strip_diacritics=strip).split()), count=1)
         pattern, table, prefixes = self._patterns[strip], self._table[strip], self._prefixes[strip]
         found: set[str] = set()
@@ -960,9 +972,7 @@ class HeadingCategories(_Gazetteer):
                 continue
             hits = (table[_squash(m.group(0))] for m in pattern.finditer(item))
             found.update(c for c in hits if c != self.fallback)
-        if not found:
-            found.add(self.fallback)
-        return tuple(c for c in self.order if c in found)
+        return found
 
 
 def _drop_prefixes(item: str, prefixes: Sequence[str]) -> str:
