@@ -7,6 +7,11 @@ starts one ``tesseract`` process per page, so a thread pool is enough to keep ev
 Every page gets the engine's mean word confidence (0-100). A page that yields few, unsure words is tried
 again upright: Tesseract's orientation detection (OSD) tells whether the scan was rotated, and the better
 reading is kept. A page that still yields nothing is reported, never passed on silently as empty.
+
+Two second looks serve the extractors: words that look like Roman numerals are read again with the English
+model restricted to Roman digits, and regions the layout analysis set aside as pictures (a stamp over a
+signature block) are read again as plain text. The words then become the page's text in
+:mod:`pipeline.ingest.ocr_layout` (lines, paragraphs, two-column runs).
 """
 
 from __future__ import annotations
