@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from pipeline.ingest import ocr, read
+from pipeline.ingest.ocr_repair import edit_distance
 from pipeline.model import PipelineError
 from pipeline.runner import run
 from tests.conftest import ROOT, SEEDS, realdoc
@@ -29,13 +30,7 @@ SOURCE = (SEEDS / "002_6f632e44ce525a9e.txt").read_text(encoding="utf-8")[:1400]
 def cer(truth: str, read_text: str) -> float:
     """Character error rate after folding whitespace (edit distance over the true length)."""
     a, b = " ".join(truth.split()), " ".join(read_text.split())
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1] / max(len(a), 1)
+    return edit_distance(a, b) / max(len(a), 1)
 
 
 @pytest.fixture(scope="module")

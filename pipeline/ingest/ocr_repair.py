@@ -67,8 +67,8 @@ def _bare(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance, for the short lines compared here."""
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, for the short lines compared here (quadratic: not for whole pages)."""
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
@@ -319,7 +319,7 @@ def _closest(text: str, known: tuple[str, ...]) -> str | None:
         bare = _bare(form)
         for candidate in known:
             limit = 1 if len(candidate) < 20 else 2
-            if abs(len(candidate) - len(form)) <= limit and _distance(bare, _bare(candidate)) <= limit:
+            if abs(len(candidate) - len(form)) <= limit and edit_distance(bare, _bare(candidate)) <= limit:
                 return candidate
     return None
 
