@@ -100,3 +100,68 @@ def test_targets_and_the_end_of_a_period_are_not_deadlines(found: list[Deadline]
     texts = " ".join(d.text for d in found)
     assert "giảm ít nhất 10%" not in texts
     assert "30/6/2026" not in texts
+
+
+def _seed_docs() -> list[Segmented]:
+    from pathlib import Path
+
+    from pipeline.ingest import read
+
+    seeds = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+    return [segment(normalize(read(p))) for p in sorted(seeds.glob("*.txt"))]
+
+
+def test_the_sentence_gate_skips_only_sentences_without_a_cue(doc: Segmented) -> None:
+    """``find`` reads only the sentences in which its gate finds a cue or a recurrence beginning; with a
+    gate that lets every position through, the bundled plans and the plan above must give the same rows."""
+    import re
+
+    gated = deadlines.DeadlineExtractor()
+    ungated = deadlines.DeadlineExtractor()
+    ungated._gate = re.compile(r"(?s).")
+    meta = DocumentRecord(issue_date="2026-03-05")
+    for d in [doc, *_seed_docs()]:
+        assert gated.find(d, meta) == ungated.find(d, meta)
+
+
+def test_sentences_near_offsets_are_the_sentences_that_hold_them(doc: Segmented) -> None:
+    """``_clauses`` with offsets reads only their lines; with every offset of the body it must cut the
+    same clauses as a reading of the whole body, and with some it must keep just those holding one."""
+    for d in [doc, *_seed_docs()]:
+        lo, hi = d.offset_of_line(d.layout.body_start), d.offset_of_line(d.layout.closing_start)
+        every = deadlines._clauses(d.text, lo, hi)
+        assert deadlines._clauses(d.text, lo, hi, list(range(lo, hi))) == every
+        some = list(range(lo, hi, 97))
+        sentences = deadlines._sentences(d.text, lo, hi)
+        held = [(ra, rb) for ra, rb in sentences if any(ra <= x < rb for x in some)]
+        # a clause is its sentence without blanks and marker: it starts inside the sentence it was cut from
+        expected = [(a, b) for a, b in every if any(ra <= a < rb for ra, rb in held)]
+        assert deadlines._clauses(d.text, lo, hi, some) == expected
+
+
+def test_the_trie_of_phrases_matches_as_their_alternation() -> None:
+    """``trie_alternation`` is a faster spelling of ``alternation``: at every position of the bundled
+    plans, alone and before a word end, it matches the same phrase as the alternation does."""
+    import re
+
+    from pipeline.extractors.temporal import comparison_form
+    from pipeline.rules.phrases import alternation, trie_alternation
+    from pipeline.rules.temporal_rules import TemporalRules
+
+    rules = TemporalRules.default()
+    lists = [
+        [*rules.deadline_cues, *rules.recurrences],
+        list(rules.event_relations),
+        list(rules.range_end_cues),
+        ["hằng năm", "hằng", "hằng năm nay", "năm"],
+        [],
+    ]
+    texts = [comparison_form(d.text) for d in _seed_docs()]
+    for phrases in lists:
+        for suffix in ("", r"(?!\w)"):
+            plain = re.compile(alternation(phrases) + suffix)
+            trie = re.compile(trie_alternation(phrases) + suffix)
+            for low in texts:
+                for p in range(len(low)):
+                    a, b = plain.match(low, p), trie.match(low, p)
+                    assert (a and a.span()) == (b and b.span())

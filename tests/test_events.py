@@ -124,3 +124,31 @@ def test_a_user_adds_the_next_congress(tmp_path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     event = EventCalendar.from_file(path).match("sau Đại hội XV của Đảng")
     assert event is not None and event.end == date(2031, 1, 25)
+
+
+def test_a_kind_is_passed_over_only_when_none_of_its_patterns_matches(calendar: EventCalendar) -> None:
+    """``match`` skips a kind whose gate finds nothing in the phrase; the gate must find something wherever
+    a pattern of the kind matches, so that every phrase of the bundled plans that opens with a word reads
+    as it does without the gates."""
+    import dataclasses
+    import re
+    from pathlib import Path
+
+    from pipeline.rules.events import _SPACES
+    from pipeline.rules.gazetteer import fold
+
+    ungated = EventCalendar(
+        [dataclasses.replace(k, anywhere=re.compile("")) for k in calendar.kinds], calendar.events
+    )
+    seeds = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+    phrases = []
+    for path in sorted(seeds.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words = line.split()
+            phrases += [" ".join(words[i : i + 12]) for i in range(len(words))]
+    for phrase in phrases:
+        text = _SPACES.sub(" ", fold(phrase))
+        for kind in calendar.kinds:
+            if any(p.search(text) for p in kind.patterns):
+                assert kind.anywhere.search(text), phrase
+        assert calendar.match(phrase) == ungated.match(phrase), phrase

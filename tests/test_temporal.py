@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.extractors.temporal import Context, TemporalGrammar, TimeRange
+from pipeline.extractors.temporal import Context, TemporalGrammar, TimeRange, _Parser, comparison_form
 from pipeline.rules.temporal_rules import TemporalRules, TemporalRulesError
 
 ISSUED = date(2024, 3, 15)
@@ -273,3 +273,91 @@ def test_the_start_gate_skips_only_words_where_nothing_begins() -> None:
     for text in texts:
         for ctx in (CTX, NO_CONTEXT):
             assert gated.find_all(text, ctx) == ungated.find_all(text, ctx)
+
+
+def test_the_value_gate_skips_only_places_where_no_value_begins() -> None:
+    """``_value`` tries its fourteen patterns only where its gate lets it; with a gate that lets every
+    position through, the bundled plans (and the table above) must read the same."""
+    import re
+    from pathlib import Path
+
+    gated = TemporalGrammar()
+    ungated = TemporalGrammar()
+    ungated._value_gate = re.compile("")
+    seeds = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    texts += [row[0] for row in TABLE]
+    for text in texts:
+        assert gated.find_all(text, CTX) == ungated.find_all(text, CTX)
+
+
+def _seed_lines() -> list[tuple[str, int, int]]:
+    """Every non-blank line of the bundled plans, as (text, start, end)."""
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+    out = []
+    for path in sorted(seeds.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        start = 0
+        for line in text.split("\n"):
+            if line.strip():
+                out.append((text, start, start + len(line)))
+            start += len(line) + 1
+    return out
+
+
+def test_opening_and_iter_all_read_as_find_all(grammar: TemporalGrammar) -> None:
+    """``opening`` is the first expression of ``find_all`` when it starts the span, ``iter_all`` yields what
+    ``find_all`` returns: checked on every line of the bundled plans, and from each line's first word."""
+    for text, start, end in _seed_lines():
+        found = grammar.find_all(text, CTX, start, end)
+        assert list(grammar.iter_all(text, CTX, start, end)) == found
+        lo = start + len(text[start:end]) - len(text[start:end].lstrip(" -+*•"))
+        found = grammar.find_all(text, CTX, lo, end)
+        expected = found[0] if found and found[0].char_start == lo else None
+        assert grammar.opening(text, CTX, lo, end) == expected
+
+
+def _event_end_by_character(parser: _Parser, q: int, side: str) -> int:
+    """The readable form of ``_Parser._event_end``: each character in turn, up to 250 of them."""
+    g, low, hi = parser.g, parser.low, min(parser.hi, q + 250)
+    i = q
+    while i < hi:
+        ch = low[i]
+        if ch in "\n;:()[]":
+            break
+        if ch == "." and (i + 1 >= hi or low[i + 1] in " \n"):
+            break
+        if ch == "," and not g._continuer.match(low, parser._skip(i + 1), parser.hi):
+            break
+        if ch == " " and (
+            (side == "start" and g._event_stop_start.match(low, i, parser.hi))
+            or g._event_stop.match(low, i, parser.hi)
+        ):
+            break
+        i += 1
+    while i > q and low[i - 1] in " ,-–":
+        i -= 1
+    return i
+
+
+def test_the_end_of_an_event_name_is_found_as_by_reading_each_character(grammar: TemporalGrammar) -> None:
+    """``_event_end`` jumps from one possible stop to the next with one pattern; it must stop where reading
+    the name character by character stops, for every word of the bundled plans (within its line and
+    within the whole text) and for the phrasings of the table."""
+    cases = _seed_lines() + [(row[0], 0, len(row[0])) for row in TABLE]
+    extra = (
+        "Đại hội chi, đảng bộ cơ sở, đại biểu. Trước ngày bầu cử tập trung tuyên truyền; v.v. (xem) đến năm 2026"
+    )
+    cases.append((extra, 0, len(extra)))
+    for text, start, end in cases:
+        low = comparison_form(text)
+        for hi in (end, len(text)):
+            parser = _Parser(grammar, text, low, grammar._ctx(CTX), hi)
+            for q in [start] + [i + 1 for i in range(start, end) if low[i] == " "]:
+                for side in ("start", "end"):
+                    assert parser._event_end(q, side) == _event_end_by_character(parser, q, side), (
+                        text[q:end],
+                        side,
+                    )

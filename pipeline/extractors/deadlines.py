@@ -14,13 +14,14 @@ last day of a month or quarter given as the limit ("trong tháng 3/2026" → 202
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
 from pipeline.extractors.temporal import Context, TemporalGrammar, TimeRange, comparison_form
 from pipeline.model import Deadline, DocumentRecord, Section
 from pipeline.rules.gazetteer import fold
 from pipeline.rules.language import LanguageRules
-from pipeline.rules.phrases import word_pattern
+from pipeline.rules.phrases import trie_alternation, word_pattern
 from pipeline.rules.temporal_rules import TemporalRules
 from pipeline.segment import Segmented
 from pipeline.segment.markers import parse_marker
@@ -47,6 +48,7 @@ class DeadlineExtractor:
         self._recurrence = word_pattern(self.rules.recurrences)
         self._action = word_pattern(self.rules.deadline_actions)
         self._closing = word_pattern(self.rules.closing_formulas)
+        self._gate = _sentence_gate([*self.rules.deadline_cues, *self.rules.recurrences])
         self._organ = re.compile(
             r"(?:"
             + "|".join(re.escape(fold(w)) for w in sorted(self.language.organ_words, key=len, reverse=True))
@@ -60,8 +62,13 @@ class DeadlineExtractor:
         skip = _purpose_spans(doc.sections)
         lo = doc.offset_of_line(doc.layout.body_start)
         hi = doc.offset_of_line(doc.layout.closing_start)
+        # A clause sets a deadline or a recurrence only if a cue or a recurrence begins in it, and in most
+        # sentences of a plan none does: one scan of the body finds the sentences worth reading.
+        near = [m.start() for m in self._gate.finditer(low, lo, hi)]
+        if not near:
+            return []
         out: list[Deadline] = []
-        for start, end in _clauses(text, lo, hi):
+        for start, end in _clauses(text, lo, hi, near):
             if any(a <= start < b for a, b in skip):
                 continue
             found = self._deadline(doc, low, start, end, ctx)
@@ -149,17 +156,27 @@ def _named(rng: TimeRange) -> str:
     return value.isoformat() if value else ""
 
 
-def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+def _clauses(text: str, lo: int, hi: int, near: list[int] | None = None) -> list[tuple[int, int]]:
     """Sentences of ``text[lo:hi]`` (cut at ". ", ";" and line ends), without their list markers; a
-    sentence longer than a clause is kept whole, since the date and the task may be far apart."""
-    out: list[tuple[int, int]] = []
-    pos = lo
-    for m in _CLAUSE_STOP.finditer(text, lo, hi):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, hi))
+    sentence longer than a clause is kept whole, since the date and the task may be far apart. With
+    ``near`` (ascending offsets), only the sentences in which one of those offsets lies."""
+    if near is None:
+        raw = _sentences(text, lo, hi)
+    else:
+        # A line end always ends a sentence, so the sentences around an offset are found by reading its
+        # line alone ("$" then matches at the line's end, where the line end itself stands as a blank).
+        raw = []
+        k = 0
+        while k < len(near):
+            at = near[k]
+            line_start = max(lo, text.rfind("\n", lo, at) + 1)
+            line_end = text.find("\n", at, hi)
+            line_end = hi if line_end < 0 else line_end
+            nxt = max(k + 1, bisect_left(near, line_end, k))  # the offsets on this line
+            inline, k = near[k:nxt], nxt
+            raw += [(a, b) for a, b in _sentences(text, line_start, line_end) if any(a <= x < b for x in inline)]
     cleaned = []
-    for a, b in out:
+    for a, b in raw:
         while a < b and text[a] in " \t":
             a += 1
         marker = parse_marker(text[a:b]) if a < b else None
@@ -170,6 +187,29 @@ def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
         if b > a:
             cleaned.append((a, min(b, a + _MAX_CLAUSE) if b - a > _MAX_CLAUSE * 2 else b))
     return cleaned
+
+
+def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans between the sentence stops of ``text[lo:hi]``, as they are written."""
+    out: list[tuple[int, int]] = []
+    pos = lo
+    for m in _CLAUSE_STOP.finditer(text, lo, hi):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, hi))
+    return out
+
+
+def _sentence_gate(phrases: list[str]) -> re.Pattern[str]:
+    """A pattern that finds, in one scan of a plan, a position in every sentence where one of ``phrases``
+    begins: each phrase as written (no word-end test, so it finds a superset of what the exact patterns
+    find). A scan skips the text a match covers, so a phrase starting inside another's match is missed;
+    that one lies in the same sentence, as long as no phrase holds a sentence stop, and a phrase that does
+    is looked for at every position instead."""
+    pattern = trie_alternation(phrases)
+    if any(ch in p for p in phrases for ch in ".;\n"):
+        pattern = "(?=" + pattern + ")"
+    return re.compile(pattern)
 
 
 def _purpose_spans(sections: list[Section]) -> list[tuple[int, int]]:

@@ -87,13 +87,14 @@ class PhaseExtractor:
 
     def _is_phase(self, doc: Segmented, s: Section, by_id: dict[str, Section]) -> bool:
         """A numbered "Đợt N", or an item that opens with a period under a heading about time."""
-        line = _first_line(doc, s)
-        low = comparison_form(doc.text[line.start : line.end])
-        if s.marker != "bullet" and self._label.match(low):
-            return True
+        line = None
+        if s.marker != "bullet":  # a bullet has no number, so its line is not read for a label
+            line = _first_line(doc, s)
+            if self._label.match(comparison_form(doc.text[line.start : line.end])):
+                return True
         if not self._in_timeline(s, by_id):
             return False
-        return self._leading_period(doc, s, line) is not None
+        return self._leading_period(doc, s, line or _first_line(doc, s)) is not None
 
     def _in_timeline(self, s: Section, by_id: dict[str, Section]) -> bool:
         """Whether ``s`` sits directly under a heading about time (a level-1 timeline section, or a
@@ -111,7 +112,7 @@ class PhaseExtractor:
         """The period that opens the line (after at most a few words of a numbered item), or one given in
         parentheses after its heading; a single day or a bare deadline is not a period."""
         text = doc.text
-        for rng in self.grammar.find_all(text, ctx or Context(), line.start, line.end):
+        for rng in self.grammar.iter_all(text, ctx or Context(), line.start, line.end):
             lead = text[line.start : rng.char_start]
             words = len(lead.split())
             named = self._label_word.fullmatch(comparison_form(lead).strip())  # "Giai đoạn 2021 - 2025"
@@ -209,15 +210,18 @@ class PhaseExtractor:
         while stack:
             c = stack.pop()
             line = _first_line(doc, c)
-            rng = self._leading_period(doc, c, line, ctx)
             peak = self._peak.match(comparison_form(doc.text[line.start : line.end]))
             if peak is not None:  # "- Cao điểm: từ ngày 15/5 đến 30/6/2025"
                 rng = self._first_period(doc.text, ctx, line.start + peak.end(), line.end)
                 label = doc.text[line.start : line.start + peak.end()]
-            elif rng is not None and rng.char_start == line.start:
-                label = _label_of(c, doc, line, rng)
             else:
-                rng = None
+                # The item's own period must open its line: of what _leading_period would find, only a
+                # period starting at the line's start counts, so the parser is tried there alone.
+                rng = self.grammar.opening(doc.text, ctx, line.start, line.end)
+                if rng is not None and not _is_period(rng):
+                    rng = None
+                if rng is not None:
+                    label = _label_of(c, doc, line, rng)
             if rng is not None:
                 phase = Phase(
                     label=label, char_start=line.content_start, char_end=rng.char_end, section_id=c.section_id
@@ -281,7 +285,7 @@ class PhaseExtractor:
         return None
 
     def _first_period(self, text: str, ctx: Context, lo: int, hi: int, leading: bool = False) -> TimeRange | None:
-        for rng in self.grammar.find_all(text, ctx, lo, hi):
+        for rng in self.grammar.iter_all(text, ctx, lo, hi):
             lead = text[lo : rng.char_start].strip(" -–+*•")
             if leading and lead and not (lead.endswith(":") and len(lead.split()) <= 6):
                 return None  # the line after a heading must open with the period, or "Thời gian ...:" it

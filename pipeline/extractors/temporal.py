@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -194,6 +195,19 @@ class TemporalGrammar:
         self._term_before = re.compile(alternation(r.term_words) + r"\s*$")
         end_words = tuple(c for c in r.range_end_cues if c[:1].isalpha())
         self._event_stop_start = re.compile(r"\s" + alternation(end_words) + r"\s")
+        # (_event_stop and _event_stop_start are the stop words as the readable, character by character
+        # form of _event_end tests them; test_temporal checks _event_stops against that form.)
+        # Where an event's name may end, for _event_end to jump to instead of reading each character: a
+        # stop character, a dot or comma (which _event_end checks), a space that opens a stop word; on
+        # the start side also a space that opens the range's end cue. The spaces are literal, as the
+        # character loop these replace tested the stop words only at a " ".
+        stop_chars = r"[\n;:()\[\].,]"
+        stop_word = r" " + alternation(r.event_stop_words) + r"(?!\w)"
+        self._event_stops = {
+            "end": re.compile(stop_chars + "|" + stop_word),
+            "start": re.compile(stop_chars + "|" + r" " + alternation(end_words) + r"\s|" + stop_word),
+        }
+        self._value_gate = self._value_start()
         self._gate = self._start_gate()
 
     def _start_gate(self) -> re.Pattern[str]:
@@ -207,7 +221,6 @@ class TemporalGrammar:
         A new way for ``at`` to begin must be added here (``test_temporal`` checks the gate against an
         ungated search over the bundled plans).
         """
-        r = self.rules
         firsts = [
             rx.pattern
             for rx in (
@@ -221,10 +234,18 @@ class TemporalGrammar:
                 self._head,
             )
         ]
-        firsts += [alternation(r.month_parts), alternation(r.half_years), alternation(r.year_parts)]
+        firsts.append(self._value_gate.pattern)
+        return re.compile(r"(?<!\w)(?=\w)(?:" + "|".join(firsts) + ")")
+
+    def _value_start(self) -> re.Pattern[str]:
+        """What every value pattern of :meth:`_Parser._value` must match at its first position: most places
+        a boundary is looked for (after "trước", at "Đại hội") hold no date value, and one test there
+        replaces the fourteen. A new value pattern must add its first word or character here."""
+        r = self.rules
+        firsts = [alternation(r.month_parts), alternation(r.half_years), alternation(r.year_parts)]
         # the first word or character of each value pattern above (_NUM_DATE ... _DAY)
         firsts += [r"\d", "ngày", "tháng", r"t\s*\d", "quý", "năm"]
-        return re.compile(r"(?<!\w)(?=\w)(?:" + "|".join(firsts) + ")")
+        return re.compile("|".join(firsts))
 
     # -- public ------------------------------------------------------------------------------------------
 
@@ -240,11 +261,17 @@ class TemporalGrammar:
     ) -> list[TimeRange]:
         """Every temporal expression in ``text[lo:hi]``, left to right, without overlaps; offsets are
         into ``text``."""
+        return list(self.iter_all(text, ctx, lo, hi))
+
+    def iter_all(
+        self, text: str, ctx: Context | None = None, lo: int = 0, hi: int | None = None
+    ) -> Iterator[TimeRange]:
+        """:meth:`find_all` one expression at a time: a caller that stops at the first it can use (a phase
+        wants the period that opens its line) does not pay for reading the rest of the span."""
         ctx = self._ctx(ctx)
         hi = len(text) if hi is None else hi
         low = comparison_form(text)
         parser = _Parser(self, text, low, ctx, hi)
-        out: list[TimeRange] = []
         p = lo
         while p < hi:
             m = self._gate.search(low, p, hi)  # the next word start where an expression may begin
@@ -253,13 +280,26 @@ class TemporalGrammar:
             p = m.start()
             found = parser.at(p)
             if found is not None and found.char_end > p:
-                out.append(found)
+                yield found
                 p = found.char_end
             else:
                 p += 1
                 while p < hi and low[p].isalnum():
                     p += 1
-        return out
+
+    def opening(
+        self, text: str, ctx: Context | None = None, lo: int = 0, hi: int | None = None
+    ) -> TimeRange | None:
+        """The first expression of :meth:`find_all` when it begins at ``lo``, else None: the parser is tried
+        at ``lo`` alone, where the scan of the whole span would try it first."""
+        hi = len(text) if hi is None else hi
+        if lo >= hi:
+            return None
+        low = comparison_form(text)
+        if not self._gate.match(low, lo, hi):
+            return None
+        found = _Parser(self, text, low, self._ctx(ctx), hi).at(lo)
+        return found if found is not None and found.char_end > lo else None
 
     def find_event(self, text: str, lo: int = 0, hi: int | None = None) -> Bound | None:
         """The first event named in ``text[lo:hi]`` ("Tuyên truyền Đại hội XIV của Đảng"), as an undated
@@ -421,6 +461,8 @@ class _Parser:
     def _value(self, p: int, allow_bare: bool) -> _Atom | None:
         """The longest date value at ``p``."""
         low, hi = self.low, self.hi
+        if not self.g._value_gate.match(low, p, hi):
+            return None
         best: _Atom | None = None
 
         def take(atom: _Atom) -> None:
@@ -503,23 +545,23 @@ class _Parser:
         """Where an event's name ends: a clause stop, a parenthesis, the range's "đến" on the start side,
         or a comma that does not go on listing party bodies ("đại hội chi, đảng bộ cơ sở")."""
         low, hi = self.low, min(self.hi, q + 250)
-        i = q
-        while i < hi:
-            ch = low[i]
-            if ch in "\n;:()[]":
+        stops = self.g._event_stops.get(side, self.g._event_stops["end"])
+        i = max(q, hi)  # no stop before the name's longest reach
+        pos = q
+        while pos < hi:
+            m = stops.search(low, pos, self.hi)
+            if m is None or m.start() >= hi:
                 break
-            if ch == "." and (i + 1 >= hi or low[i + 1] in " \n"):
-                break
-            if ch == ",":
-                nxt = self._skip(i + 1)
-                if not self.g._continuer.match(low, nxt, self.hi):
-                    break
-            if ch == " " and (
-                (side == "start" and self.g._event_stop_start.match(low, i, self.hi))
-                or self.g._event_stop.match(low, i, self.hi)
-            ):
-                break
-            i += 1
+            at = m.start()
+            ch = low[at]
+            if ch == "." and not (at + 1 >= hi or low[at + 1] in " \n"):
+                pos = at + 1  # a dot inside a word or a number ("v.v", "1.5") ends nothing
+                continue
+            if ch == "," and self.g._continuer.match(low, self._skip(at + 1), self.hi):
+                pos = at + 1  # the comma goes on listing bodies of the event
+                continue
+            i = at
+            break
         while i > q and low[i - 1] in " ,-–":
             i -= 1
         return i

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from pipeline.rules.gazetteer import fold
 
-__all__ = ["alternation", "longest_first", "phrase_pattern", "word_pattern"]
+__all__ = ["alternation", "longest_first", "phrase_pattern", "trie_alternation", "word_pattern"]
 
 _NEVER = r"(?!)"
 
@@ -35,6 +35,33 @@ def alternation(phrases: Iterable[str]) -> str:
     """A group matching any of ``phrases`` with their spaces as written: ``(?:phối hợp với|phối hợp)``."""
     keys = longest_first(phrases)
     return "(?:" + "|".join(map(re.escape, keys)) + ")" if keys else _NEVER
+
+
+def trie_alternation(phrases: Iterable[str]) -> str:
+    """:func:`alternation` with the phrases merged on their shared beginnings, for scanning a whole text:
+    ``(?:h(?:ằng (?:năm|quý)|oàn thành))``. At a position it matches exactly what the alternation matches:
+    the phrases that fit there are prefixes of one another, and both forms try them longest first (the
+    alternation by its order, the trie by trying to go on before it stops). But ``re`` tests one character
+    per branch point instead of every phrase in turn, which matters where most positions match nothing."""
+    keys = longest_first(phrases)
+    if not keys:
+        return _NEVER
+    root: dict[str, dict] = {}
+    for key in keys:
+        node = root
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a phrase ends here
+    return "(?:" + _trie_branches(root) + ")"
+
+
+def _trie_branches(node: dict[str, dict]) -> str:
+    branches = [re.escape(ch) + _trie_branches(child) for ch, child in node.items() if ch]
+    if not branches:
+        return ""
+    if "" in node:  # a phrase may stop here: go on if possible, else stop
+        return "(?:" + "|".join(branches) + ")?"
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def word_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
