@@ -115,3 +115,27 @@ def test_the_units_spans_are_reused_only_for_the_document_they_were_read_from() 
     assert alone == after_other == after_units
     assert units.spans(doc) == sorted((u.char_start, u.char_end) for u in units.find(doc))
     assert not any(m.unit == "Sở Nội vụ" for m in alone)
+
+
+def test_span_and_section_indexes_answer_like_the_plain_scans() -> None:
+    """``_Spans`` and ``_Sections`` answer by bisection what ``_overlaps`` and ``_section_id`` answer by
+    scanning every span and section: the same, at every offset of the seed plans and for made-up spans that
+    nest, touch, repeat and are empty."""
+    import random
+
+    from pipeline.extractors.mentions import _overlaps, _section_id, _Sections, _Spans
+    from pipeline.ingest import read
+
+    rng = random.Random(8)
+    for _ in range(200):
+        spans = [(a, a + rng.randint(0, 30)) for a in (rng.randint(0, 200) for _ in range(rng.randint(0, 12)))]
+        index = _Spans(spans)
+        for start in range(0, 240, 3):
+            for end in (start, start + 1, start + 7, start + 40):
+                assert index.overlaps(start, end) == _overlaps(start, end, sorted(spans)), (spans, start, end)
+    seeds = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+    for path in sorted(seeds.glob("*.txt")):
+        doc = segment(normalize(read(path)))
+        sections = _Sections(doc.sections)
+        for offset in range(-1, len(doc.text) + 2):
+            assert sections.id_at(offset) == _section_id(doc.sections, offset), (path.name, offset)

@@ -171,8 +171,8 @@ def test_a_link_phrase_must_give_a_known_role(tmp_path: Path) -> None:
 
 
 def test_names_grouped_by_first_letter_match_like_the_plain_alternation(names: UnitNames) -> None:
-    """The name patterns are compiled with their branches grouped under their first letter, for speed: on
-    the bundled plans they must find exactly what the plain alternation finds, at every position."""
+    """The name patterns are compiled as tries (branches sharing their first letters), for speed: on the
+    bundled plans they must find exactly what the plain alternation finds, at every position."""
     import re
 
     from pipeline.extractors.unit_names import _phrase_pattern
@@ -186,17 +186,65 @@ def test_names_grouped_by_first_letter_match_like_the_plain_alternation(names: U
         "_predicate": re.compile(rf"(?<!\w)(?:{_phrase_pattern(names.roles.predicate_words)})(?!\w)"),
     }
     seeds = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+    for e in names.abbreviations:  # as UnitNames lists them: full forms of organ abbreviations are names
+        if e.kind == "organ" and not e.ambiguous and e.full[:1].isupper() and " " in e.full:
+            known.setdefault(e.full, e.full)
+    plain["_known"] = re.compile(rf"(?<!\w)(?:{_phrase_pattern(known)})(?!\w)")
+    forms = sorted(
+        {
+            f
+            for e in names.abbreviations
+            if e.kind == "organ" and not e.ambiguous and e.full[:1].isupper()
+            for f in e.forms
+        },
+        key=lambda f: (-len(f), f),
+    )
+    abbr = "|".join(r"[ \t]+".join(re.escape(w) for w in f.split()) for f in forms)
+    plain_abbr = re.compile(rf"(?<![\w&/-])(?:{abbr})(?![\w&])")
     for path in sorted(seeds.glob("*.txt")):
-        text = fold(path.read_text(encoding="utf-8"))
-        found = {m.start() for m in names._known.finditer(text)}
-        assert all(names._known.match(text, s) for s in found)
+        raw = path.read_text(encoding="utf-8")
+        text = fold(raw)
         assert any(fold(k) in text for k in known)
-        for attr, rx in plain.items():
+        for attr, rx in [*plain.items(), ("_abbr", plain_abbr)]:
             grouped = getattr(names, attr)
-            assert [m.span() for m in rx.finditer(text)] == [m.span() for m in grouped.finditer(text)]
-            for pos in range(len(text)):
-                m1, m2 = rx.match(text, pos), grouped.match(text, pos)
+            subject = raw if attr == "_abbr" else text  # abbreviations are matched as written
+            assert [m.span() for m in rx.finditer(subject)] == [m.span() for m in grouped.finditer(subject)]
+            for pos in range(len(subject)):
+                m1, m2 = rx.match(subject, pos), grouped.match(subject, pos)
                 assert (m1 and m1.span()) == (m2 and m2.span()), (attr, pos)
+
+
+def test_a_trie_keeps_the_order_of_the_alternation() -> None:
+    """Where two branches can match at one position, the trie tries them in the flat alternation's order:
+    a branch that ends where a longer one goes on ("a ," before "a,b" when sorted, "A    B" before "A B
+    C"), punctuation whose spaces can be taken in more than one way, a repeated spelling. Checked at every
+    position of every short text made of the phrases' own pieces."""
+    import itertools
+    import re
+
+    from pipeline.extractors.unit_names import _compile, _compile_forms, _phrase_pattern, _word_atoms
+
+    pieces = ["a", "b", "c", "sở", "y", " ", ",", "-"]
+    texts = ["".join(p) for n in range(1, 6) for p in itertools.product(pieces, repeat=n)]
+    for phrases in (
+        ["a ,", "a,b", "a", "a , b c", "ab"],
+        ["sở y", "sở", "sở - y", "sở-y b", "sở, y", "sở ,", "sở,"],
+    ):
+        fast = _compile(phrases)
+        plain = re.compile(rf"(?<!\w)(?:{_phrase_pattern(phrases)})(?!\w)")
+        for text in texts:
+            for pos in range(len(text)):
+                m1, m2 = plain.match(text, pos), fast.match(text, pos)
+                assert (m1 and m1.span()) == (m2 and m2.span()), (phrases, text, pos)
+    forms = ["A B C D E", "A    B", "A B C", "A B", "AB"]  # in the matcher's order: longest first
+    fast = _compile_forms([_word_atoms(f) for f in forms])
+    plain = re.compile(rf"(?<![\w&/-])(?:{'|'.join(''.join(_word_atoms(f)) for f in forms)})(?![\w&])")
+    for text in [
+        "".join(p) for n in range(1, 7) for p in itertools.product(["A", "B", "C", "D", " ", "&"], repeat=n)
+    ]:
+        for pos in range(len(text)):
+            m1, m2 = plain.match(text, pos), fast.match(text, pos)
+            assert (m1 and m1.span()) == (m2 and m2.span()), (text, pos)
 
 
 def test_a_strict_name_in_lower_case_needs_an_abbreviation(names: UnitNames) -> None:

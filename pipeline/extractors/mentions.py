@@ -18,6 +18,7 @@ Set ``KEHOACH_NER=1`` (or pass ``ner=True``) to turn it on.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import cache
 
@@ -55,23 +56,25 @@ class MentionExtractor:
     def find(self, doc: Segmented, *, ner: bool | None = None) -> list[Mention]:
         """Every mention in ``doc``, in text order. ``ner`` None reads :data:`NER_ENV`."""
         taken = self.units.spans(doc)
+        in_unit = _Spans(taken)
+        sections = _Sections(doc.sections)
         rows: list[Mention] = []
         for m in self.names.find_all(doc.text):
-            if _overlaps(m.start, m.end, taken):
+            if in_unit.overlaps(m.start, m.end):
                 continue
-            rows.append(self._mention(doc, m.text, m.start, m.end, "rule"))
+            rows.append(self._mention(sections, m.text, m.start, m.end, "rule"))
         if ner if ner is not None else ner_enabled():
             blocked = sorted(taken + [(r.char_start, r.char_end) for r in rows])
             for text, start, end in ner_entities(doc.text, (ln.start for ln in doc.lines if ln.stripped)):
                 if not _overlaps(start, end, blocked):
-                    rows.append(self._mention(doc, text, start, end, "ner"))
+                    rows.append(self._mention(sections, text, start, end, "ner"))
         return sorted(rows, key=lambda r: r.char_start)
 
-    def _mention(self, doc: Segmented, text: str, start: int, end: int, source: str) -> Mention:
+    def _mention(self, sections: _Sections, text: str, start: int, end: int, source: str) -> Mention:
         return Mention(
             unit=text,
             unit_canonical=self.names.canonical(text),
-            section_id=_section_id(doc.sections, start),
+            section_id=sections.id_at(start),
             char_start=start,
             char_end=end,
             source=source,
@@ -109,6 +112,49 @@ def ner_entities(text: str, line_starts: Iterable[int]) -> list[tuple[str, int, 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
+
+
+class _Spans:
+    """:func:`_overlaps` for many questions about the same spans: a plan's mentions are tested against its
+    units' spans one by one, and a scan of every span for each of them cost a tenth of the table's time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _e in ordered]
+        self._reach: list[int] = []  # the furthest end among the spans up to each one, in start order
+        for _s, e in ordered:
+            self._reach.append(max(e, self._reach[-1]) if self._reach else e)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps one of the spans: one that begins before ``end`` ends after
+        ``start``."""
+        k = bisect_left(self._starts, end)
+        return k > 0 and self._reach[k - 1] > start
+
+
+class _Sections:
+    """:func:`_section_id` for many offsets of one document, each answered by a bisection: the sections that
+    hold an offset change only at a section's start or end, so the answer is worked out once for each piece
+    of text between two such boundaries."""
+
+    def __init__(self, sections: list[Section]) -> None:
+        self._bounds = sorted({b for s in sections for b in (s.char_start, s.char_end)})
+        self._ids: list[str] = []
+        starting: dict[int, list[int]] = {}
+        for k, s in enumerate(sections):
+            if s.char_start < s.char_end:
+                starting.setdefault(s.char_start, []).append(k)
+        active: list[int] = []
+        for b in self._bounds:  # the piece [b, next boundary): the sections that began and have not ended
+            active = [k for k in active if sections[k].char_end > b] + starting.get(b, [])
+            # the deepest, and of those the first listed, as max() over the list in order would give
+            best = max(active, key=lambda k: (sections[k].level, -k), default=None)
+            self._ids.append("" if best is None else sections[best].section_id)
+
+    def id_at(self, offset: int) -> str:
+        """The id of the deepest section holding ``offset``; empty outside every section."""
+        k = bisect_right(self._bounds, offset) - 1
+        return self._ids[k] if k >= 0 else ""
 
 
 def _section_id(sections: list[Section], offset: int) -> str:

@@ -41,6 +41,8 @@ _SPACES = re.compile(r"[ \t\u00a0]*")
 _LIST_SEP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:(?:và|cùng)[ \t]+)?|[ \t]+(?:và|cùng(?:[ \t]+với)?)[ \t]+)")
 _DASH = re.compile(r"[ \t]*[-–][ \t]*")
 _END_STRIP = " \t,;:-–"
+_BLANKS = r"[ \t]+"
+_LAST_WORD = re.compile(r"(\w+)[ \t]+$")
 
 
 @dataclass(frozen=True)
@@ -62,51 +64,98 @@ def _phrase_pattern(phrases: Iterable[str]) -> str:
 
 def _phrase_branches(phrases: Iterable[str]) -> list[str]:
     """The branches of :func:`_phrase_pattern`, in its order."""
-    parts = []
+    return ["".join(atoms) for atoms in _phrase_atoms(phrases)]
+
+
+def _phrase_atoms(phrases: Iterable[str]) -> list[list[str]]:
+    r"""Each branch of :func:`_phrase_pattern` as its atoms, in the same order: one per letter of a word
+    (escaped), ``[ \t]+`` between two words, ``\s*,\s*`` (or ``;``, or a dash) around punctuation."""
+    out = []
     for phrase in sorted({fold(p) for p in phrases if p.strip()}, key=lambda p: (-len(p), p)):
-        out = []
+        atoms: list[str] = []
+        after_word = False
         for tok in re.findall(r"[,;]|[-–]|[^\s,;\-–]+", phrase):
             if tok in ",;":
-                out.append(r"\s*" + re.escape(tok) + r"\s*")
+                atoms.append(r"\s*" + re.escape(tok) + r"\s*")
             elif tok in "-–":
-                out.append(r"\s*[-–]\s*")
+                atoms.append(r"\s*[-–]\s*")
             else:
-                out.append(re.escape(tok))
-        joined = ""
-        for k, piece in enumerate(out):
-            if k and not piece.startswith(r"\s*") and not out[k - 1].endswith(r"\s*"):
-                joined += r"[ \t]+"
-            joined += piece
-        parts.append(joined)
-    return parts
+                if after_word:
+                    atoms.append(_BLANKS)
+                atoms.extend(re.escape(ch) for ch in tok)
+            after_word = tok not in ",;-–"
+        out.append(atoms)
+    return out
 
 
-def _by_first_letter(branches: list[str], not_after: str) -> str | None:
-    """``(?<!not_after)(?:branches)`` rewritten with the branches grouped under their first letter:
-    ``s(?<!not_after.)(?:ở nội vụ|ở y tế|...)|b(?<!not_after.)(?:an ...)``; None when a branch does not
-    open with a letter.
+def _word_atoms(form: str) -> list[str]:
+    r"""An abbreviation's form as atoms: its letters, escaped, and ``[ \t]+`` between its words."""
+    atoms: list[str] = []
+    for k, word in enumerate(form.split()):
+        if k:
+            atoms.append(_BLANKS)
+        atoms.extend(re.escape(ch) for ch in word)
+    return atoms
 
-    The same matches, found several times faster: ``re`` tries an alternation's branches one by one at each
-    position, and with hundreds of names that was most of the cost of scanning a plan for them; grouped, a
-    position costs one test per first letter, and a pattern whose branches all open with a literal lets
-    ``re`` skip ahead to the next letter that opens a name. Branches with different first letters never
-    match at the same position, and within a group they keep their order, so the first branch that matches
-    is the same one. The lookbehind, moved after the letter, looks one character further back.
+
+def _trie(branches: list[list[str]], not_after: str | None = None) -> str:
+    r"""The alternation of ``branches`` (lists of atoms), in their order, written as a trie: branches that
+    begin with the same atom share it (``s(?:ở nội vụ|ở y tế)`` for ``sở nội vụ|sở y tế``), and so on down.
+
+    The same matches, found faster: ``re`` tries an alternation's branches one by one, so a position costs
+    one test per branch that opens like the text; as a trie it costs one test per letter that could come
+    next (scanning a plan for the listed names takes a third less time than with the branches grouped by
+    their first letter only), and a pattern whose branches all open with a letter still lets ``re`` skip
+    ahead to the next letter that opens a name. It matches what the flat alternation matches because the
+    first branch that matches is the same one:
+
+    * only atoms that match in one way are shared: a letter, or ``[ \t]+`` (always followed by a letter,
+      so it takes every blank); an atom with ``\s*`` begins a branch's unshared rest;
+    * two alternatives that begin with different shared atoms, or with different punctuation, never both
+      match, so their order does not matter; within one, the branches keep their order;
+    * a branch that ends at a node (``sở`` among ``sở nội vụ``, ``sở``) may match where a longer one also
+      does, so it stays between the branches that came before it and those that came after it.
+
+    ``not_after`` is a lookbehind class put after the first letter (``s(?<!\w.)(?:...)``): it looks one
+    character further back than ``(?<!\w)`` before the letter would, and keeps the letter first, which is
+    what lets ``re`` skip ahead.
     """
-    groups: dict[str, list[str]] = {}
-    for branch in branches:
-        if not branch[:1].isalnum():
-            return None
-        groups.setdefault(branch[0], []).append(branch[1:])
-    return "|".join(f"{first}(?<!{not_after}.)(?:{'|'.join(rest)})" for first, rest in groups.items())
+    alternatives: list[tuple[str, list[list[str]] | None]] = []  # (atom, rests); None: not shared
+    shared: dict[str, list[list[str]]] = {}
+    ended = False
+    for atoms in branches:
+        if not atoms:
+            if not ended:  # a second branch ending here is the same pattern: it never matches first
+                alternatives.append(("", None))
+                ended = True
+                shared.clear()  # the branches after it go after it
+        elif atoms[0] == _BLANKS or not atoms[0].startswith(r"\s*"):
+            rests = shared.get(atoms[0])
+            if rests is None:
+                rests = shared[atoms[0]] = []
+                alternatives.append((atoms[0], rests))
+            rests.append(atoms[1:])
+        else:
+            alternatives.append(("".join(atoms), None))
+    after = f"(?<!{not_after}.)" if not_after else ""
+    parts = [atom if rests is None else atom + after + _trie(rests) for atom, rests in alternatives]
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
 def _compile(phrases: Iterable[str]) -> re.Pattern[str]:
-    branches = _phrase_branches(phrases)
-    grouped = _by_first_letter(branches, r"\w") if branches else None
-    if grouped is None:
-        return re.compile(rf"(?<!\w)(?:{'|'.join(branches) or '(?!)'})(?!\w)")
-    return re.compile(rf"(?:{grouped})(?!\w)")
+    """The folded ``phrases`` as whole words, longest first (see :func:`_trie`)."""
+    branches = _phrase_atoms(phrases)
+    if branches and all(len(b[0]) == 1 and b[0].isalnum() for b in branches):
+        return re.compile(_trie(branches, r"\w") + r"(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{'|'.join(''.join(b) for b in branches) or '(?!)'})(?!\w)")
+
+
+def _compile_forms(branches: list[list[str]]) -> re.Pattern[str]:
+    """Abbreviations' forms (as atoms, in order) as written, not inside a longer word or a compound with
+    "&", "/" or "-" (see :func:`_trie`)."""
+    if branches and all(len(b[0]) == 1 and b[0].isalnum() for b in branches):
+        return re.compile(_trie(branches, r"[\w&/-]") + r"(?![\w&])")
+    return re.compile(rf"(?<![\w&/-])(?:{'|'.join(''.join(b) for b in branches) or '(?!)'})(?![\w&])")
 
 
 @lru_cache(maxsize=16)
@@ -159,14 +208,7 @@ class UnitNames:
         self._spelling = {fold(form): name for form, name in known.items()}
         self._known = _compile(known)
         forms = sorted({f for e in organ_abbrs for f in e.forms}, key=lambda f: (-len(f), f))
-        branches = [r"[ \t]+".join(re.escape(w) for w in f.split()) for f in forms]
-        grouped = _by_first_letter(branches, r"[\w&/-]") if branches else None
-        if grouped is not None:
-            self._abbr = re.compile(rf"(?:{grouped})(?![\w&])")
-        elif branches:
-            self._abbr = re.compile(rf"(?<![\w&/-])(?:{'|'.join(branches)})(?![\w&])")
-        else:
-            self._abbr = re.compile(r"(?!)")
+        self._abbr = _compile_forms([_word_atoms(f) for f in forms if f.split()])
         self._openers = _compile(a.openers)
         self._single_openers = {fold(o) for o in a.openers if " " not in o}
         determiners = _phrase_pattern(a.collective_determiners)
@@ -208,6 +250,8 @@ class UnitNames:
         """
         if pos >= len(text) or (pos > 0 and text[pos - 1].isalnum()):
             return None
+        if not lenient and not text[pos].isupper() and not self._abbr.match(text, pos):
+            return None  # what _head says first, said before the text is folded (a task's text, say)
         folded = _folded(text)
         head = self._head(text, folded, pos, lenient, in_list)
         if head is None:
@@ -491,8 +535,11 @@ class UnitNames:
         starts |= {m.start() for m in self._openers.finditer(folded, start, end)}
         out: list[NameMatch] = []
         last = start
+        abbr_at = self._abbr.match
         for s in sorted(starts):
-            if s < last or _inside_upper_run(text, s):
+            # Most starts are lower case ("ban hành", "tổ chức"), where a strict name can only open with an
+            # abbreviation (as :meth:`_head` says first): passed over before the costlier tests.
+            if s < last or (not text[s].isupper() and not abbr_at(text, s)) or _inside_upper_run(text, s):
                 continue
             m = self.match(text, s)
             if m is None or m.end > end or m.kind == "collective":
@@ -535,7 +582,7 @@ def _inside_upper_run(text: str, pos: int) -> bool:
     if not tok or not _is_abbr(tok.group(0)) or len(tok.group(0)) < 2:
         return False
     before = text[max(0, pos - 40) : pos]
-    m = re.search(r"(\w+)[ \t]+$", before)
+    m = _LAST_WORD.search(before)
     return bool(m) and m.group(1).isupper() and len(m.group(1)) >= 2
 
 

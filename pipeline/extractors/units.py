@@ -516,8 +516,21 @@ def _children(sections: list[Section]) -> dict[str, list[Section]]:
 
 
 def _line_at(lines: list[Line], offset: int) -> Line:
-    i = bisect_right([ln.start for ln in lines], offset) - 1
+    i = bisect_right(_line_starts(lines), offset) - 1
     return lines[max(i, 0)]
+
+
+_last_lines: tuple[list[Line], list[int]] | None = None
+
+
+def _line_starts(lines: list[Line]) -> list[int]:
+    """The starts of ``lines``, listed once per document rather than for every item: the last document's
+    list is kept while its lines are the ones asked about (the same list object, unchanged in length)."""
+    global _last_lines
+    last = _last_lines  # read once: another thread may replace it meanwhile
+    if last is None or last[0] is not lines or len(last[1]) != len(lines):
+        last = _last_lines = (lines, [ln.start for ln in lines])
+    return last[1]
 
 
 def _section_at(sections: list[Section], offset: int) -> Section:
