@@ -156,7 +156,7 @@ def stages(paths: list[Path], profile: bool) -> dict[str, Any]:
     from pipeline.ingest import read
     from pipeline.ingest.vietnamese import check_vietnamese
     from pipeline.normalize import normalize
-    from pipeline.runner import DocResult, _metadata_extractor, audit_staged, rows_of
+    from pipeline.runner import DocResult, _metadata_extractor, audit_staged, values_of
     from pipeline.segment import segment
     from pipeline.tables import COLUMNS, TableWriter, write_text
 
@@ -168,7 +168,7 @@ def stages(paths: list[Path], profile: bool) -> dict[str, Any]:
     # shares the machine, and CPU time is what that load distorts least.
     tick = time.process_time
 
-    def one(path: Path, k: int, writer: Any, out: Path) -> dict[str, list[dict]]:
+    def one(path: Path, k: int, writer: Any, out: Path) -> dict[str, list[tuple]]:
         t0 = tick()
         raw = read(path)
         t1 = tick()
@@ -192,9 +192,9 @@ def stages(paths: list[Path], profile: bool) -> dict[str, Any]:
         result = DocResult(document=doc, text=norm.text, sections=seg.sections, page_starts=norm.page_starts)
         result.records = records
         write_text(out / doc.text_path, norm.text)
-        rows = rows_of(result)
+        rows = values_of(result)  # what the runner stages: tuples of each table's columns
         for table, table_rows in rows.items():
-            writer.append(table, table_rows, k)
+            writer.append_values(table, table_rows, k)
         spent["write"] += tick() - t
         return rows
 

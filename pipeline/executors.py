@@ -8,6 +8,7 @@ process's main thread); a document over the limit becomes an errors row, not a h
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import threading
@@ -25,11 +26,16 @@ DEFAULT_TIMEOUT = 300.0
 
 @dataclass(frozen=True)
 class Task:
-    """One document to process: its place in the batch, its file and the doc_id it will carry."""
+    """One document to process: its place in the batch, its file and the doc_id it will carry; and when
+    ``out`` is set, where the worker files the outcome itself (:func:`pipeline.runner.settle`: the text into
+    ``out``, the cache entry ``key`` into the folder ``cache``) so that only the rows come back."""
 
     index: int
     path: str
     doc_id: str
+    out: str | None = None
+    key: str | None = None
+    cache: str | None = None
 
 
 class _Timeout(BaseException):
@@ -41,7 +47,23 @@ def _on_alarm(_signum: int, _frame: Any) -> None:
 
 
 def work(task: Task, timeout: float | None = DEFAULT_TIMEOUT) -> tuple[int, Any]:
-    """Process one document; return its index and its DocResult or ExtractionError (never raise)."""
+    """Process one document; return its index and its DocResult or ExtractionError (never raise), or what
+    :func:`pipeline.runner.settle` makes of it when the task says where to file it."""
+    index, outcome = _outcome(task, timeout)
+    if task.out is not None:
+        from pipeline.runner import settle
+
+        outcome = settle(outcome, Path(task.out), task.key, None if task.cache is None else Path(task.cache))
+    return index, outcome
+
+
+def work_many(tasks: list[Task], timeout: float | None = DEFAULT_TIMEOUT) -> list[tuple[int, Any]]:
+    """:func:`work` on several documents in a row: one round trip to a pool worker for all of them."""
+    return [work(task, timeout) for task in tasks]
+
+
+def _outcome(task: Task, timeout: float | None) -> tuple[int, Any]:
+    """Process one document under the time limit: its index and its DocResult or ExtractionError."""
     from pipeline.runner import process
 
     path = Path(task.path)
@@ -85,19 +107,32 @@ def run_serial(tasks: list[Task], timeout: float | None) -> Iterator[tuple[int, 
         yield work(task, timeout)
 
 
+#: Most documents sent to a pool worker at once: each round trip costs the main process CPU (pickling the
+#: call and its result, waking the worker and the pool's threads) that it would otherwise spend on the
+#: tables, so documents go in small batches; few enough that the workers still share the work evenly.
+BATCH = 8
+
+
 def run_processes(tasks: list[Task], jobs: int, timeout: float | None) -> Iterator[tuple[int, Any]]:
-    """A local process pool, with at most ``2 * jobs`` documents in flight so memory stays bounded."""
+    """A local process pool, with at most ``2 * jobs`` batches of documents in flight so memory stays
+    bounded; a batch holds at most :data:`BATCH` documents, fewer when there are not four per worker."""
+    if tasks and multiprocessing.get_start_method() == "fork":
+        # The first document runs here, before the pool forks: the workers then start with what it
+        # loaded (the tokenizer's model, compiled rules: most of a second of CPU) instead of each
+        # loading it again.
+        yield work(tasks[0], timeout)
+        tasks = tasks[1:]
+    size = max(1, min(BATCH, len(tasks) // (4 * jobs)))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_limit_threads) as pool:
         pending: set[Future] = set()
-        queue = iter(tasks)
-        for task in queue:
-            pending.add(pool.submit(work, task, timeout))
+        for start in range(0, len(tasks), size):
+            pending.add(pool.submit(work_many, tasks[start : start + size], timeout))
             if len(pending) >= 2 * jobs:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    yield fut.result()
+                    yield from fut.result()
         for fut in pending:
-            yield fut.result()
+            yield from fut.result()
 
 
 def run_dask(tasks: list[Task], address: str, jobs: int, timeout: float | None) -> Iterator[tuple[int, Any]]:

@@ -185,45 +185,79 @@ def _row(record: Any, skip: str = "") -> dict[str, Any]:
 
 
 def rows_of(r: DocResult) -> dict[str, list[dict]]:
-    """The rows one document contributes to each table."""
+    """The rows one document contributes to each table, as dicts of the table's columns."""
+    return {table: [dict(zip(COLUMNS[table], v, strict=True)) for v in vs] for table, vs in values_of(r).items()}
+
+
+def values_of(r: DocResult) -> dict[str, list[tuple]]:
+    """The rows one document contributes to each table, each a tuple of the table's columns in order
+    (what :meth:`TableWriter.append_values` takes: no dict per row on the way to the database)."""
     doc_id = r.document.doc_id
-    document = _row(r.document, skip="fields")
-    sections = []
-    for s in r.sections:
-        row = _row(s)
-        row.update(doc_id=doc_id, category=";".join(s.category), page=_page(r.page_starts, s.char_start))
-        sections.append(row)
+    starts = r.page_starts
+    one_page = len(starts) <= 1  # then every offset is on page 1 (as _page has it), so none is looked up
+    sections = [
+        (
+            doc_id,
+            s.section_id,
+            s.parent_id,
+            s.level,
+            s.label,
+            s.heading,
+            ";".join(s.category),
+            s.char_start,
+            s.char_end,
+            s.heading_start,
+            s.heading_end,
+            s.marker,
+            s.anomaly,
+            1 if one_page else _page(starts, s.char_start),
+        )
+        for s in r.sections
+    ]
     fields = [
-        {
-            "doc_id": doc_id,
-            "field": f.name,
-            "value": f.value,
-            "raw": f.raw,
-            "char_start": f.char_start,
-            "char_end": f.char_end,
-            "page": _page(r.page_starts, f.char_start),
-        }
+        (doc_id, f.name, f.value, f.raw, f.char_start, f.char_end, 1 if one_page else _page(starts, f.char_start))
         for f in r.document.fields
     ]
     pages = []
-    for i, start in enumerate(r.page_starts):
+    for i, start in enumerate(starts):
+        confidence = r.page_confidence[i] if i < len(r.page_confidence) else None
         pages.append(
-            {
-                "doc_id": doc_id,
-                "page": i + 1,
-                "char_start": start,
-                "char_end": r.page_starts[i + 1] if i + 1 < len(r.page_starts) else len(r.text),
-                "method": r.page_methods[i] if i < len(r.page_methods) else "text",
-                "ocr_confidence": r.page_confidence[i] if i < len(r.page_confidence) else None,
-                "flagged": bool(i < len(r.page_confidence) and r.page_methods[i] == "ocr")
-                and (r.page_confidence[i] is None or r.page_confidence[i] < LOW_CONFIDENCE),
-            }
+            (
+                doc_id,
+                i + 1,
+                start,
+                starts[i + 1] if i + 1 < len(starts) else len(r.text),
+                r.page_methods[i] if i < len(r.page_methods) else "text",
+                confidence,
+                bool(i < len(r.page_confidence) and r.page_methods[i] == "ocr")
+                and (confidence is None or confidence < LOW_CONFIDENCE),
+            )
         )
-    rows = {"documents": [document], "sections": sections, "fields": fields, "pages": pages}
-    rows["repairs"] = [_row(x) for x in r.repairs]
+    values = {"documents": [_document_values(r.document)], "sections": sections, "fields": fields, "pages": pages}
+    values["repairs"] = _records_values(r.repairs)
     for table in TABLE_EXTRACTORS:
-        rows[table] = [_row(rec) for rec in r.records.get(table, [])]
-    return rows
+        values[table] = _records_values(r.records.get(table, []))
+    return values
+
+
+def _records_values(records: list[Any]) -> list[tuple]:
+    """Records of one type as tuples of their fields, in order (a record table's columns are its fields)."""
+    if not records:
+        return []
+    names, get = _getter(type(records[0]))
+    if len(names) == 1:
+        return [(get(rec),) for rec in records]
+    return list(map(get, records))
+
+
+@cache
+def _document_getter() -> attrgetter:
+    return attrgetter(*COLUMNS["documents"])
+
+
+def _document_values(document: DocumentRecord) -> tuple:
+    """A document's row of the documents table."""
+    return _document_getter()(document)
 
 
 def _to_normalized(repair: Repair, norm: NormalizedText, doc_id: str) -> Repair:
@@ -248,6 +282,25 @@ def _retarget(result: Any, path: Path, doc_id: str) -> Any:
             row.doc_id = doc_id
     result.repairs = [replace(x, doc_id=doc_id) for x in result.repairs]
     return result
+
+
+@dataclass
+class Rows:
+    """A document's rows for the tables (:func:`values_of`), once its text and cache entry are written:
+    all a pool worker sends back, a fraction of the pickle of the whole :class:`DocResult`."""
+
+    values: dict[str, list[tuple]]
+
+
+def settle(outcome: Any, out: Path, key: str | None, cache: Path | None) -> Any:
+    """File a document's outcome where it is computed: its cache entry (under ``key``, when there is a
+    cache), its text into ``out``; what is left for the tables is its :class:`Rows` (or the error)."""
+    if cache is not None and key is not None:
+        ResultCache(cache).put(key, outcome)
+    if isinstance(outcome, ExtractionError):
+        return outcome
+    write_text(out / outcome.document.text_path, outcome.text)
+    return Rows(values_of(outcome))
 
 
 def audit_staged(writer: TableWriter) -> None:
@@ -281,7 +334,8 @@ def _audit_report(writer: TableWriter) -> Iterator[str]:
     by_check = f'SELECT severity, "check", COUNT(*) FROM {findings} GROUP BY severity, "check"'
     counts = list(writer.query(f'{by_check} ORDER BY {rank}, "check"', levels))
     cols = ", ".join(f'"{c}"' for c in SUMMARY_FINDING_COLUMNS)
-    ranked = writer.query(f'SELECT {cols} FROM {findings} ORDER BY {rank}, doc_id, "check", _seq, rowid', levels)
+    # rowid order is the staged order: by the plan's place in the batch, then by arrival
+    ranked = writer.query(f'SELECT {cols} FROM {findings} ORDER BY {rank}, doc_id, "check", rowid', levels)
     return summary_lines(n, citing, basis, resolved, counts, ranked)
 
 
@@ -416,9 +470,10 @@ def run(
             writer.append("errors", [_row(outcome)], index)
             failed += 1
         else:
-            write_text(out / outcome.document.text_path, outcome.text)
-            for table, rows in rows_of(outcome).items():
-                writer.append(table, rows, index)
+            if not isinstance(outcome, Rows):
+                outcome = settle(outcome, out, None, None)
+            for table, values in outcome.values.items():
+                writer.append_values(table, values, index)
             done += 1
         bar.update(1)
 
@@ -431,8 +486,11 @@ def run(
             take(index, _retarget(hit, files[index], ids[index]))
             cached += 1
         todo.sort(key=attrgetter("index"))
+        if not dask:  # the workers share this disk: each files its documents (text, cache entry) itself
+            cache = None if store is None else str(store.folder)
+            todo = [replace(t, out=str(out), key=keys[t.index], cache=cache) for t in todo]
         for index, outcome in execute(todo, jobs=jobs, dask=dask, timeout=timeout):
-            if store is not None and keys[index] is not None:
+            if dask and store is not None and keys[index] is not None:
                 store.put(keys[index], outcome)
             bar.set_postfix_str(files[index].name[:40])
             take(index, outcome)

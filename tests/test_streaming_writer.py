@@ -143,3 +143,126 @@ def test_shallow_rows_are_what_asdict_gave(seed):
         for record in records:
             assert _row(record) == asdict(record)
             assert all(not isinstance(v, (list, dict)) for v in _row(record).values())
+
+
+def _rows_as_before(result) -> dict[str, list[dict]]:
+    """The rows of a document as the runner built them before it staged tuples: dicts from the records."""
+    from pipeline.extractors import TABLE_EXTRACTORS
+    from pipeline.runner import _page
+
+    doc_id = result.document.doc_id
+    sections = []
+    for s in result.sections:
+        row = _row(s)
+        row.update(doc_id=doc_id, category=";".join(s.category), page=_page(result.page_starts, s.char_start))
+        sections.append(row)
+    fields = [
+        {
+            "doc_id": doc_id,
+            "field": f.name,
+            "value": f.value,
+            "raw": f.raw,
+            "char_start": f.char_start,
+            "char_end": f.char_end,
+            "page": _page(result.page_starts, f.char_start),
+        }
+        for f in result.document.fields
+    ]
+    rows = {"documents": [_row(result.document, skip="fields")], "sections": sections, "fields": fields}
+    rows["repairs"] = [_row(x) for x in result.repairs]
+    for table in TABLE_EXTRACTORS:
+        rows[table] = [_row(rec) for rec in result.records.get(table, [])]
+    return rows
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.stem[:3])
+def test_staged_tuples_are_the_rows_in_column_order(seed):
+    """values_of gives each table's columns in COLUMNS order, whatever the records' field order, and on a
+    document of several pages the page of each offset."""
+    from dataclasses import replace
+
+    from pipeline.runner import values_of
+
+    result = process(seed, seed.stem)
+    for starts in (result.page_starts, [0, 40, 40, 900, 5000]):
+        result.page_starts = starts
+        expected = _rows_as_before(result)
+        got = values_of(result)
+        for table, rows in expected.items():
+            assert got[table] == [tuple(row[c] for c in COLUMNS[table]) for row in rows], table
+    result = replace(result, page_methods=["ocr", "text"], page_confidence=[0.5, None], page_starts=[0, 10])
+    pages = values_of(result)["pages"]
+    assert [p[-2:] for p in pages] == [(0.5, True), (None, False)]
+
+
+def test_csv_cells_are_what_pandas_writes(tmp_path):
+    """Every ASCII character (and some others) in text, missing values of every kind, ints, booleans and
+    floats whose repr is tricky: the CSV the writer makes from Arrow is the bytes of ``to_csv``."""
+    import numpy as np
+
+    texts = [f"a{chr(c)}b" for c in range(128)] + [chr(c) for c in range(128)]
+    texts += ['"', '""', "", " ", 'é,"ư"\n', "\u2028", "Ư\r\nĐ", "x" * 300, None]
+    floats = [0.1, 1.0, 1e-05, 1e16, 0.1 + 0.2, 100.0, 1 / 3, 2.5e-300, -2.5, None, float("nan"), pd.NA]
+    rows = []
+    for i, text in enumerate(texts):
+        rows.append(
+            {
+                "doc_id": text,
+                "page": [i, None, pd.NA][i % 3],
+                "char_start": -i,
+                "char_end": 10**15 + i,
+                "method": texts[-1 - i],
+                "ocr_confidence": floats[i % len(floats)],
+                "flagged": [True, False, None, np.nan][i % 4],
+            }
+        )
+    writer = TableWriter(tmp_path, ["pages"])
+    writer.append("pages", rows[:100], 0)
+    writer.append_values("pages", [tuple(r[c] for c in COLUMNS["pages"]) for r in rows[100:150]], 1)
+    writer.append_rows("pages", [(2, r) for r in rows[150:]])
+    writer.finish()
+    want = frame("pages", [{k: (None if v is pd.NA or v != v else v) for k, v in r.items()} for r in rows])
+    want.to_csv(tmp_path / "want.csv", index=False, encoding="utf-8")
+    assert (tmp_path / "pages.csv").read_bytes() == (tmp_path / "want.csv").read_bytes()
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "pages.parquet"), want)
+
+
+def test_parquet_schema_is_the_one_of_the_frame():
+    import pyarrow as pa
+
+    from pipeline.tables import _layout
+
+    for name in COLUMNS:
+        want = pa.Schema.from_pandas(frame(name, []), preserve_index=False)
+        assert _layout(name).schema.equals(want, check_metadata=True), name
+
+
+def test_plans_db_tables_have_the_schema_they_always_had(tmp_path):
+    """A document table's schema is what ``CREATE TABLE ... AS SELECT`` from the staged rows wrote."""
+    writer = TableWriter(tmp_path, ["pages", "errors"])
+    writer.finish()
+    con = sqlite3.connect(tmp_path / "plans.db")
+    schema = dict(con.execute("SELECT name, sql FROM sqlite_master"))
+    assert schema["pages"] == (
+        "CREATE TABLE pages(\n  doc_id TEXT,\n  page INT,\n  char_start INT,\n  char_end INT,\n  method TEXT,\n"
+        "  ocr_confidence REAL,\n  flagged INT\n)"
+    )
+    assert list(schema) == ["pages", "errors", "_tables"]
+
+
+def test_rows_keep_the_batch_order_whatever_order_they_come_in(tmp_path):
+    """Rowids order the rows by the document's place in the batch (the inputs that could not be listed
+    at -1 first), then by arrival; select gives each row's place back."""
+    writer = TableWriter(tmp_path, ["errors"])
+    for seq, tag in [(5, "e"), (2, "b"), (-1, "a"), (5, "f"), (3, "c"), (2, "b2")]:
+        writer.append("errors", [{"source_path": tag}], seq)
+    assert [(r["_seq"], r["source_path"]) for r in writer.select("errors", ["source_path"])] == [
+        (-1, "a"),
+        (2, "b"),
+        (2, "b2"),
+        (3, "c"),
+        (5, "e"),
+        (5, "f"),
+    ]
+    writer.finish()
+    assert list(pd.read_csv(tmp_path / "errors.csv").source_path) == ["a", "b", "b2", "c", "e", "f"]
