@@ -7,6 +7,7 @@ records know nothing about how they were found or how they are written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -74,12 +75,24 @@ class NormalizedText:
     """The clean text that every later offset refers to, with the way back to the reader's text.
 
     ``to_raw[i]`` is the offset in the reader's text of normalized character ``i`` (with one extra entry
-    for the end), so any span can be traced back to what the reader produced and to its page.
+    for the end), so any span can be traced back to what the reader produced and to its page. The
+    normalizer may hand over a function that builds ``to_raw`` instead of the list (:meth:`deferred`): a
+    plan's list has one integer per character and most runs never read it, so it is built on first read.
     """
 
     text: str
     to_raw: list[int]
     page_starts: list[int] = field(default_factory=lambda: [0])
+
+    @classmethod
+    def deferred(cls, text: str, build_to_raw: Callable[[], list[int]], page_starts: list[int]) -> NormalizedText:
+        """A normalized text whose ``to_raw`` is ``build_to_raw()``, called when ``to_raw`` is first read."""
+        norm = cls.__new__(cls)
+        norm.text = text
+        norm.page_starts = page_starts
+        norm.__dict__["_to_raw"] = None
+        norm.__dict__["_build_to_raw"] = build_to_raw
+        return norm
 
     def page_of(self, offset: int) -> int:
         """1-based page number holding normalized offset ``offset``."""
@@ -90,6 +103,25 @@ class NormalizedText:
             else:
                 break
         return page
+
+
+def _get_to_raw(self: NormalizedText) -> list[int]:
+    state = self.__dict__
+    to_raw = state["_to_raw"]
+    if to_raw is None and state["_build_to_raw"] is not None:
+        to_raw = state["_to_raw"] = state["_build_to_raw"]()
+        state["_build_to_raw"] = None
+    return to_raw
+
+
+def _set_to_raw(self: NormalizedText, to_raw: list[int]) -> None:
+    self.__dict__["_to_raw"] = to_raw
+    self.__dict__["_build_to_raw"] = None
+
+
+# ``to_raw`` stays a field of the dataclass (its __init__, __eq__, __repr__, ``fields`` and ``replace``
+# use it), read and written through this property.
+NormalizedText.to_raw = property(_get_to_raw, _set_to_raw)  # type: ignore[assignment]
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import unicodedata
+import unittest.mock
 from pathlib import Path
 
 import pytest
@@ -390,3 +391,131 @@ def test_the_first_half_settles_the_language_check_only_when_the_whole_would() -
             settled += 1
             assert passes, sample
     assert settled > 100 and failing > 0
+
+
+def _plain_count_passes(sample: str) -> bool:
+    """The language check's full count on a sample (lower-cased first, as the check does)."""
+    from pipeline.ingest.vietnamese import (
+        MIN_LETTERS_FOR_LANGUAGE_CHECK,
+        MIN_VIETNAMESE_WORD_SHARE,
+        VIETNAMESE_ONLY,
+        WORD,
+        common_syllables,
+    )
+
+    words = WORD.findall(sample.lower())
+    if sum(map(len, words)) < MIN_LETTERS_FOR_LANGUAGE_CHECK:
+        return True
+    common = common_syllables()
+    shown = sum(1 for w in words if w in common or VIETNAMESE_ONLY.search(w))
+    return shown >= MIN_VIETNAMESE_WORD_SHARE * len(words)
+
+
+def test_the_counting_shortcut_passes_a_text_only_when_the_full_count_would(original: str) -> None:
+    """:func:`_passes_by_counts` may only say True where the full count lets the text through: mixtures of
+    Vietnamese (with and without diacritics, in capitals), English, digits and odd characters in every
+    proportion around the threshold; and it does settle real plans."""
+    from pipeline.ingest.vietnamese import _passes_by_counts
+
+    assert _passes_by_counts(original)
+    assert all(_passes_by_counts(p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt")))
+    plain = unicodedata.normalize("NFD", original).encode("ascii", "ignore").decode()
+    assert _passes_by_counts(plain) and _plain_count_passes(plain)
+    vietnamese = [
+        "Ủy ban nhân dân tỉnh ban hành kế hoạch của các sở, ngành và địa phương. ",
+        "UBND TỈNH LAI CHÂU ",
+        "cua cac va trong thuc hien ke hoach ",
+        "các của và ",
+        "Các Của Và ",
+        "được ",
+    ]
+    other = [
+        "The provincial committee issues the plan for the departments and the districts here. ",
+        "Le comité provincial publie le plan pour les départements. ",
+        "2025/KH-UBND 12.345 (1) 67 89 - 10/11 ",
+        "İstanbul ",
+        "𝐀𝐁𝐂 ",
+        "ẞß ǅǆ Ⅻⅻ ²³ _x_ ",
+        "đ\u0301 q\u0301 ",
+        "aaaaaaaaaaaaaaaaaaaa ",
+    ]
+    rng = random.Random(8)
+    passed = failing = 0
+    for _ in range(3000):
+        k = rng.randint(1, 80)
+        parts = rng.choices(other, [rng.random() ** 3 for _ in other], k=k)
+        parts += rng.choices(vietnamese, [rng.random() ** 3 for _ in vietnamese], k=round(k * rng.random() * 0.6))
+        rng.shuffle(parts)
+        sample = "".join(parts)
+        full = _plain_count_passes(sample)
+        failing += not full
+        if _passes_by_counts(sample):
+            passed += 1
+            assert full, sample
+    assert passed > 300 and failing > 200, (passed, failing)
+
+
+def test_lower_casing_keeps_letters_and_vietnamese_letters() -> None:
+    """What :func:`_passes_by_counts` relies on to count on text it has not lower-cased: every character
+    of the Basic Multilingual Plane but "İ" lower-cases to one character, a letter to :data:`WORD` exactly
+    when it is one, and a letter only Vietnamese uses exactly when it is one."""
+    import re
+
+    from pipeline.ingest.vietnamese import VIETNAMESE_ONLY
+
+    letter = re.compile(r"[^\W\d_]")
+    for code in range(0x10000):
+        ch = chr(code)
+        low = ch.lower()
+        if low == ch:
+            continue
+        if ch == "İ":
+            assert len(low) == 2
+            continue
+        assert len(low) == 1, hex(code)
+        assert bool(letter.match(ch)) == bool(letter.match(low)), hex(code)
+        assert bool(VIETNAMESE_ONLY.match(ch)) == bool(VIETNAMESE_ONLY.match(low)), hex(code)
+
+
+def test_the_legacy_evidence_gate_only_skips_texts_without_evidence(original: str) -> None:
+    """:func:`_too_little_evidence` may only say True where both encodings' evidence patterns find fewer
+    than MIN_LEGACY_EVIDENCE sequences; and every variant converts as it did without the gate."""
+    from pipeline.ingest.legacy_fonts import MIN_LEGACY_EVIDENCE, _evidence_ends, _too_little_evidence
+
+    symbols = "".join(_evidence_ends()) + "aeoAEOàáâãèéêìíòóôõùúý©«»§\u00ad"
+    rng = random.Random(9)
+    skipped = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(symbols) for _ in range(rng.randint(0, 12)))
+        counts = [len(enc.evidence.findall(text)) for enc in (TCVN3, VNI)]
+        if _too_little_evidence(text):
+            skipped += 1
+            assert max(counts) < MIN_LEGACY_EVIDENCE, text
+    assert skipped > 1000
+    assert _too_little_evidence(original)
+    for name, data in _variants(original).items():
+        text = data.decode("utf-8", "replace") if "utf" in name else plaintext.decode_windows_1252(data)
+        gated = legacy_fonts.legacy_conversion(text)
+        with unittest.mock.patch.object(legacy_fonts, "_too_little_evidence", lambda text: False):
+            plain = legacy_fonts.legacy_conversion(text)
+        assert (gated.text, gated.encoding, gated.lines_converted) == (
+            plain.text,
+            plain.encoding,
+            plain.lines_converted,
+        )
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x1b", "\x7f", "\x85", "\x9f"])
+def test_control_characters_are_counted_in_utf8_text(control: str, original: str) -> None:
+    """UTF-8 text is binary when more than MAX_CONTROL_SHARE of its characters are control codes, C1
+    controls (two bytes in UTF-8) included; one control code fewer lets it through."""
+    text = original[:2000]
+    limit = int(plaintext.MAX_CONTROL_SHARE * (len(text) + 30))
+    for n in (limit - 1, limit + 2):
+        body = text + control * n
+        if n > plaintext.MAX_CONTROL_SHARE * len(body):
+            with pytest.raises(PipelineError) as info:
+                plaintext.decode_bytes(body.encode())
+            assert info.value.error_type == "binary"
+        else:
+            assert plaintext.decode_bytes(body.encode())[0] == body

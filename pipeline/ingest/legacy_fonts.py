@@ -172,7 +172,7 @@ def legacy_encodings() -> tuple[LegacyEncoding, ...]:
     for enc in loaded:
         other_keys = {key for other in loaded if other is not enc for key in other.table}
         other_chars = {ch for key in other_keys for ch in key}
-        telling = [key for key in enc.table if not key.isascii() and key[-1] not in LATIN1_VIETNAMESE]
+        telling = [key for key in enc.table if _telling(key)]
         distinctive = [
             key for key in telling if (key not in other_chars if len(key) == 1 else key not in other_keys)
         ]
@@ -229,6 +229,8 @@ def legacy_conversion(text: str) -> LegacyConversion:
     Vietnamese has (ư, ơ, đ, ạ ...). Deciding per line as well keeps a file that mixes converted and
     unconverted paragraphs right, and leaves a Unicode paragraph with a stray © alone.
     """
+    if _too_little_evidence(text):
+        return LegacyConversion(text)
     scores = [
         (len(enc.distinctive.findall(text)), len(enc.evidence.findall(text)), enc) for enc in legacy_encodings()
     ]
@@ -263,6 +265,36 @@ def legacy_conversion(text: str) -> LegacyConversion:
     if not unicodedata.is_normalized("NFC", converted):
         converted = unicodedata.normalize("NFC", converted)
     return LegacyConversion(converted, enc, sum(convert_flags), len(lines), restored)
+
+
+@lru_cache(maxsize=1)
+def _evidence_ends() -> tuple[str, ...]:
+    """The characters that end an evidence sequence of some legacy encoding (TCVN3's ¸ µ ¶ ..., VNI's ø û
+    ï ...): Latin-1 symbols and letters that Vietnamese does not use."""
+    ends = {key[-1] for enc in legacy_encodings() for key in enc.table if _telling(key)}
+    return tuple(sorted(ends))
+
+
+def _telling(key: str) -> bool:
+    """Whether a legacy sequence is evidence: real Unicode Vietnamese cannot contain it (see
+    :func:`legacy_encodings`)."""
+    return not key.isascii() and key[-1] not in LATIN1_VIETNAMESE
+
+
+def _too_little_evidence(text: str) -> bool:
+    """Whether ``text`` surely has fewer than MIN_LEGACY_EVIDENCE evidence sequences of every encoding.
+
+    Every evidence sequence ends in one of :func:`_evidence_ends`, and the sequences an encoding's pattern
+    finds do not overlap, so there are no more of them than there are of those characters; ``str.count``
+    counts those in a fraction of the time the patterns take to find nothing in ordinary Unicode text.
+    """
+    found = 0
+    for char in _evidence_ends():
+        if char in text:
+            found += text.count(char)
+            if found >= MIN_LEGACY_EVIDENCE:
+                return False
+    return True
 
 
 _CAPS, _TITLE, _BARE, _KEEP = "caps", "title", "bare", "keep"

@@ -77,6 +77,7 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
         raise PipelineError("empty", "the file is empty (0 bytes)")
     notes: list[str] = []
     legacy_done = False
+    controls = -1  # control characters of the decoded text, -1 until counted
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             try:
@@ -91,7 +92,7 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
             notes.append(f"{label} byte-order mark")
             break
     else:
-        if not data.strip():
+        if data.isspace():
             raise PipelineError("empty", "contains only whitespace")
         if b"\x00" in data:
             raise PipelineError(
@@ -106,12 +107,23 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
                 f"{controls / len(data):.0%} of its bytes are control codes: it is binary data, not text",
             )
         text, encoding, legacy_done = _decode_without_bom(data, notes)
+        if encoding == "utf-8" and not notes:
+            # The text is the bytes read as UTF-8, so its control characters are the control bytes counted
+            # above (UTF-8 writes C0 controls as themselves) and the C1 controls, which UTF-8 writes as
+            # \xc2\x80-\xc2\x9f. The rewrites below leave them all alone.
+            controls += _count_c1_controls(data)
+        else:
+            controls = -1
 
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x0b" in text:
+        text = text.replace("\x0b", "\n")
     text = text.removeprefix("\ufeff")
-    if not text.strip():
+    if not text or text.isspace():
         raise PipelineError("empty", "contains only whitespace")
-    controls = len(_CONTROL_CHARS_RE.findall(text))
+    if controls < 0:
+        controls = len(_CONTROL_CHARS_RE.findall(text))
     if controls > MAX_CONTROL_SHARE * len(text):
         raise PipelineError(
             "binary",
@@ -128,6 +140,18 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
         notes.append("composed separate tone marks into precomposed letters (Unicode NFC)")
     check_vietnamese(text, stage="ingest")
     return text, encoding, notes
+
+
+def _count_c1_controls(utf8: bytes) -> int:
+    r"""How many C1 controls (U+0080-U+009F) valid UTF-8 bytes hold: \xc2 followed by \x80-\x9f. A
+    Vietnamese plan has none or a few \xc2 (no-break spaces, degree signs), so they are looked at one by
+    one, which is far cheaper than scanning the decoded text with a pattern."""
+    count = 0
+    i = utf8.find(b"\xc2")
+    while i >= 0:
+        count += utf8[i + 1] < 0xA0
+        i = utf8.find(b"\xc2", i + 2)
+    return count
 
 
 def _decode_without_bom(data: bytes, notes: list[str]) -> tuple[str, str, bool]:

@@ -77,6 +77,7 @@ VIETNAMESE_ONLY = re.compile(
 )
 #: A word: a run of letters.
 WORD = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
 #: Latin-1 symbols and C1 controls: what a wrong single-byte decoding leaves behind. The no-break space is
 #: left out, as real text of any encoding has it.
 _STRAY_LATIN1 = re.compile(
@@ -112,6 +113,8 @@ def check_vietnamese(text: str, name: str = "", stage: str = "normalize") -> Non
     words with a letter only Vietnamese uses and the very common Vietnamese syllables. ``name`` (the file
     name, if known) opens the message; ``stage`` is the pipeline stage reported with the error.
     """
+    if _passes_by_counts(text[:LANGUAGE_SAMPLE_CHARS]):
+        return
     sample = text[:LANGUAGE_SAMPLE_CHARS].lower()
     if len(sample) >= _SETTLE_MIN_CHARS and _settled_by_first_half(sample):
         return
@@ -158,3 +161,98 @@ def _settled_by_first_half(sample: str) -> bool:
         return False
     most_words = len(words) + (len(sample) - len(head) + 1) // 2
     return sum(map(common_syllables().__contains__, words[:-1])) >= MIN_VIETNAMESE_WORD_SHARE * most_words
+
+
+class _CharTables:
+    """Tables for :func:`_passes_by_counts`: the class of each character of the Basic Multilingual Plane
+    (0 not a letter to :data:`WORD`, 1 a letter, 2 a letter only Vietnamese uses), and the very common
+    syllables of up to four letters, each packed into one integer (16 bits a letter) and sorted, one array
+    per length."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        bmp = "".join(map(chr, range(0x10000)))
+        self.classes = np.zeros(0x10000, dtype=np.uint8)
+        self.classes[[m.start() for m in _LETTER.finditer(bmp)]] = 1
+        vietnamese = [m.start() for m in VIETNAMESE_ONLY.finditer(bmp)]
+        self.classes[vietnamese] *= 2  # the combining marks among them are no letters and stay 0
+        self.syllables = {}
+        for length in range(1, 5):
+            packed = sorted(
+                _pack(s) for s in common_syllables() if len(s) == length and max(map(ord, s)) < 0x10000
+            )
+            if packed:
+                self.syllables[length] = np.array(packed, dtype=np.uint64)
+
+
+def _pack(syllable: str) -> int:
+    value = 0
+    for ch in syllable:
+        value = value << 16 | ord(ch)
+    return value
+
+
+@lru_cache(maxsize=1)
+def _char_tables() -> _CharTables | None:
+    try:
+        return _CharTables()
+    except ImportError:  # numpy comes with pandas; without it the plain count does the work
+        return None
+
+
+def _passes_by_counts(sample: str) -> bool:
+    """Whether :func:`check_vietnamese` surely lets ``sample`` (its first LANGUAGE_SAMPLE_CHARS characters,
+    not yet lower-cased) through, counted without a list of words: a tenth of the time.
+
+    Each character's class (not a letter, a letter, a letter only Vietnamese uses) comes from a table
+    indexed by its code. A word (a run of letters, as :data:`WORD` finds it) starts wherever a letter
+    follows a non-letter, and letters only Vietnamese uses are in one word unless a non-letter comes
+    between them: array operations count the words, the letters and the words with such a letter exactly.
+    Should those words fall short, the very common syllables among the other words are added, those of up
+    to four letters looked up packed into one integer: a lower bound (longer ones and capitalised ones are
+    not counted). Lower-casing, which the check does first, changes neither the runs nor these letters,
+    except for "İ" (two characters in lower case): a sample holding it, or a character beyond the Basic
+    Multilingual Plane, is left to the plain count. True means the plain count passes the text; False
+    decides nothing.
+    """
+    tables = _char_tables()
+    if tables is None or "İ" in sample or not sample:
+        return False
+    import numpy as np
+
+    codes = np.frombuffer(sample.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    if len(codes) != len(sample):
+        return False
+    classes = tables.classes.take(codes)
+    letter = classes != 0
+    if int(np.count_nonzero(letter)) < MIN_LETTERS_FOR_LANGUAGE_CHECK:
+        return True
+    words = int(np.count_nonzero(letter[1:] > letter[:-1])) + int(letter[0])
+    needed = MIN_VIETNAMESE_WORD_SHARE * words
+    # Words with a letter only Vietnamese uses: with the other letters left out, such letters stand
+    # together when they are in one word, and a non-letter stands between two words.
+    kept = classes[classes != 1]
+    shown = int(np.count_nonzero(kept[1:] > kept[:-1])) + int(kept[0] == 2) if len(kept) else 0
+    if shown >= needed:
+        return True
+    # the common syllables among the other words (a common one with such a letter is counted already)
+    starts = np.flatnonzero(letter[1:] > letter[:-1]) + 1
+    ends = np.flatnonzero(letter[:-1] > letter[1:]) + 1
+    if letter[0]:
+        starts = np.concatenate(([0], starts))
+    if letter[-1]:
+        ends = np.concatenate((ends, [len(codes)]))
+    with_letters = np.add.reduceat(classes == 2, starts, dtype=np.int32) > 0
+    lengths = np.where(with_letters, 0, ends - starts)
+    wide = codes.astype(np.uint64)
+    for length, packed in tables.syllables.items():
+        at = starts[lengths == length]
+        if not len(at):
+            continue
+        value = wide[at]
+        for i in range(1, length):
+            value = value << np.uint64(16) | wide[at + i]
+        found = np.minimum(np.searchsorted(packed, value), len(packed) - 1)
+        shown += int(np.count_nonzero(packed[found] == value))
+    return shown >= needed
