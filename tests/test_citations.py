@@ -426,3 +426,35 @@ def test_an_issuer_is_shared_only_by_numbers_of_that_issuer():
     # from its code, which is the citing plan's own organ's
     assert own_committee.cited_issuer == "Ủy ban nhân dân tỉnh Đắk Lắk"
     assert party.cited_issuer == "Ban Thường vụ Tỉnh ủy Đắk Lắk"
+
+
+def test_fast_patterns_of_citations_match_like_their_readable_forms(seed_paths) -> None:
+    """The patterns rewritten to open with a character (clause breaks, sentence ends, footnote marks and
+    bodies) find exactly what their readable forms find."""
+    import random
+    import re
+
+    from pipeline.extractors import citation_relations as relations
+    from pipeline.extractors import citations
+
+    texts = [p.read_text(encoding="utf-8") for p in seed_paths]
+    rnd = random.Random(6)
+    pieces = [";", "\n", ".", "!", "?", "…", " ", "A", "Đ", "a", "”", "[1]", "[ii]", "[", "]", "x[2]", "\t", "..."]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(20000)]
+    pairs = [
+        (citations._CLAUSE_BREAK, re.compile(citations.CLAUSE_BREAK_READABLE)),
+        (relations._SENTENCE_END, re.compile(relations.SENTENCE_END_READABLE)),
+        (relations._FOOTNOTE_MARK, re.compile(r"(?<=\S)\[(?P<label>\d{1,3}|[ivxl]{1,6})\]")),
+    ]
+    for text in texts:
+        for fast, readable in pairs:
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in readable.finditer(text)]
+            found, plain = fast.search(text, 1, len(text) - 1), readable.search(text, 1, len(text) - 1)
+            assert (found and found.span()) == (plain and plain.span())
+        bodies, pos = [], 0
+        for line in text.split("\n"):
+            m = relations._FOOTNOTE_BODY.match(line)
+            if m:
+                bodies.append((m.group("label"), pos))
+            pos += len(line) + 1
+        assert [(m.group("label"), m.start()) for m in relations._FOOTNOTE_BODIES.finditer(text)] == bodies

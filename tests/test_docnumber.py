@@ -138,3 +138,23 @@ def test_packaged_rules_load():
     rules = CitationRules.default()
     assert "Thực hiện" in rules.basis_openers and "về việc" in rules.subject_cues
     assert set(AuditRules.default().severities) == set(AuditRules.CHECKS)
+
+
+def test_number_pattern_matches_like_its_readable_form(seed_paths) -> None:
+    """NUMBER opens with a digit (for speed); it must find exactly what the lookbehind-first form finds."""
+    import random
+    import re
+
+    from pipeline.extractors import docnumber
+
+    readable = re.compile(docnumber.NUMBER_READABLE)
+    texts = [p.read_text(encoding="utf-8") for p in seed_paths]
+    rnd = random.Random(5)
+    pieces = ["173", "-", "/", "KH", "TU", " ", "2024", "a", "x", ".", "٣", "1234567", "NĐ-CP", "\n", "(", "số "]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 9))) for _ in range(20000)]
+    for text in texts:
+        assert [m.span() for m in docnumber.NUMBER.finditer(text)] == [m.span() for m in readable.finditer(text)]
+    assert [n.normalized for n in (GRAMMAR.parse(w) for w in ("173-KH/TU", "30/2020/NĐ-CP"))] == [
+        "173-KH/TU",
+        "30/2020/NĐ-CP",
+    ]

@@ -491,3 +491,111 @@ def test_heading_with_damaged_diacritics_is_read_on_its_letters() -> None:
     assert categories.categorize("TỎ CHỨC THỰC HIỆN") == ("implementation",)
     assert categories.categorize("CHÍ TIỂU XÂY DỰNG XÃ") == categories.categorize("CHỈ TIÊU XÂY DỰNG XÃ")
     assert categories.categorize("CÁC ĐỒNG CHÍ THAM DỰ") == ("other",)
+
+
+# -- fast forms of the patterns: they must match exactly like their plain, readable forms ----------------
+
+
+def _seed_texts() -> list[str]:
+    from tests.conftest import SEEDS
+
+    return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def _random_texts(pieces: list[str], n: int, seed: int) -> list[str]:
+    import random
+
+    rnd = random.Random(seed)
+    glue = ["", " ", "  ", "-", " - ", ".", ". ", "\n", ",", "(", "x"]
+    return ["".join(rnd.choice(pieces) + rnd.choice(glue) for _ in range(rnd.randint(0, 7))) for _ in range(n)]
+
+
+def test_units_spell_the_flexible_name_pattern() -> None:
+    from pipeline.rules import gazetteer
+
+    for key in ["hà nội", "tp.hcm", "bà rịa vũng tàu", "t.p.", "a", "x(y"]:
+        assert "".join(gazetteer._units(key)) == gazetteer._flex(key)
+
+
+def test_trie_matches_like_the_plain_alternation() -> None:
+    """Sharing the beginnings of keys keeps the first match (and its end) at every position."""
+    import itertools
+    import re
+
+    from pipeline.rules import gazetteer
+
+    keys = ["hà nội", "hà nam", "hà", "hà giang", "hải phòng", "tp.hcm", "tp", "t.p. huế", "huế", "an giang", "a"]
+    keys = sorted(set(keys), key=lambda k: (-len(k), k))
+    plain = re.compile(f"(?:{'|'.join(gazetteer._flex(k) for k in keys)})(?!\\w)")
+    fast = re.compile(f"(?:{gazetteer._trie([gazetteer._units(k) for k in keys])})(?!\\w)")
+    texts = [
+        "".join(t)
+        for n in range(4)
+        for t in itertools.product(["hà", " ", "nội", "-", "tp", ".", "hcm"], repeat=n)
+    ]
+    for text in texts + _random_texts([*keys, "giang", "nam", "hải"], 3000, seed=1):
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], repr(text)
+
+
+def test_province_scanner_finds_what_the_readable_pattern_finds(provinces: Provinces) -> None:
+    """:meth:`Provinces._scan` (first-character groups, tries) against the readable pattern's matches."""
+    from pipeline.rules import gazetteer
+
+    names = [n for p in provinces for n in p.forms] + list(provinces.designators) + list(provinces.stop_phrases)
+    texts = _seed_texts() + _random_texts([*names, "tỉnh", "thành phố", "TP.", "Ủy ban"], 4000, seed=2)
+    for strip in (False, True):
+        readable = provinces._pattern(strip)
+        for text in texts:
+            folded = gazetteer._fold_map(text, strip).text
+            expected = [
+                (m.start("name"), m.end("name"), m.group("des") is not None) for m in readable.finditer(folded)
+            ]
+            assert list(provinces._scan(folded, strip)) == expected, repr(text[:80])
+    text = _seed_texts()[0]
+    assert list(provinces.finditer(text)) == provinces.find(text)
+
+
+def test_abbreviation_pattern_matches_like_the_readable_one(abbreviations: Abbreviations) -> None:
+    import re
+
+    from pipeline.rules import gazetteer
+
+    keys = sorted(abbreviations._by_form, key=lambda k: (-len(k), k))
+    readable = re.compile(gazetteer._abbreviation_readable(keys))
+    for text in _seed_texts() + _random_texts([*keys, "&", "Ủy ban", "x"], 4000, seed=3):
+        assert [m.span() for m in abbreviations._pattern.finditer(text)] == [
+            m.span() for m in readable.finditer(text)
+        ], repr(text[:80])
+
+
+def test_heading_keywords_pattern_matches_like_the_readable_one() -> None:
+    import re
+
+    from pipeline.rules import gazetteer
+
+    categories = HeadingCategories.default()
+    for strip in (False, True):
+        keys = list(categories._table[strip])
+        readable = re.compile(gazetteer._word_pattern_readable(keys))
+        fast = categories._patterns[strip]
+        lines = [fold(line, strip_diacritics=strip) for text in _seed_texts() for line in text.splitlines()]
+        for text in lines + _random_texts([*keys, "các", "về", "x"], 3000, seed=4):
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in readable.finditer(text)]
+            first, plain_first = fast.match(text), readable.match(text)
+            assert (first and first.span()) == (plain_first and plain_first.span())
+
+
+def test_one_scan_tells_when_a_fold_needs_more_than_lower_case() -> None:
+    """:data:`_FOLD_WORK_RE` finds something exactly where a combining mark or a tone to move is."""
+    import itertools
+
+    from pipeline.rules import gazetteer
+
+    alphabet = ["q", "o", "u", "à", "é", "ỷ", "n", " ", "\u0301", "a"]
+    for n in range(5):
+        for chars in itertools.product(alphabet, repeat=n):
+            s = "".join(chars)
+            either = gazetteer._COMBINING_RE.search(s) or gazetteer._TONE_RE.search(s)
+            assert (gazetteer._FOLD_WORK_RE.search(s) is None) == (either is None), repr(s)
+    nfd = unicodedata.normalize("NFD", "Khánh Hoà, Thuỷ")
+    assert fold(nfd) == "khánh hòa, thủy" and fold("Hoà Bình") == "hòa bình"

@@ -181,3 +181,26 @@ def test_the_national_motto_is_never_taken_for_a_heading() -> None:
     )
     meta, _ = meta_of(text)
     assert meta.title == ""
+
+
+def test_header_line_gates_answer_like_the_searches(seed_paths) -> None:
+    """The number and date lines are searched only where their words stand; the answers are the searches'."""
+    import re
+    import sys
+
+    from pipeline.extractors import metadata
+
+    lines = [line for p in seed_paths for line in p.read_text(encoding="utf-8").splitlines()]
+    lines += ["NGÀY 3 THÁNG 4 NĂM 2025", "Hà Nội, Ngày 1 tháng 2 năm 2024", "SỐ: 12/KH-UBND", "số 5/QĐ"]
+    for line in lines:
+        for gated, search in (
+            (metadata._date_line, metadata.DATE_LINE),
+            (metadata._number_line, metadata.NUMBER_LINE),
+        ):
+            found, plain = gated(line), search.search(line)
+            assert (found and found.span()) == (plain and plain.span()), line
+    # The date gate looks for "ngày" in the lower-cased line: no character other than a casing of one of its
+    # letters matches that letter when case is ignored (every character is tried, in one scan per letter).
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    for letter in "ngày":
+        assert {c.lower() for c in re.findall(letter, every, re.IGNORECASE)} == {letter}

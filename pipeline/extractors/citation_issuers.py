@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.rules.citation_rules import CitationRules
 from pipeline.rules.gazetteer import Abbreviations, Provinces, fold
@@ -70,6 +71,12 @@ class IssuerReader:
         # Names with commas of their own ("Bộ Văn hóa, Thể thao và Du lịch") are read whole.
         self._closed_names = re.compile(rf"(?:{phrase_pattern(self.rules.closed_organs)})(?!\w)")
         self._comma_names = re.compile(rf"(?:{phrase_pattern([f for f in organ_forms if ',' in f])})(?!\w)")
+        # A word's folded full form ("UBND" → "ủy ban nhân dân"), kept per word: a name's last word is looked
+        # up again at every word that follows it.
+        self._expanded = lru_cache(maxsize=4096)(self._expand_word)
+
+    def _expand_word(self, word: str) -> str:
+        return fold(self.abbreviations.expand_text(word))
 
     def read(self, text: str, low: str, pos: int, limit: int | None = None) -> ReadIssuer | None:
         """The issuer name starting at ``pos`` (after spaces), or ``None`` when none starts there."""
@@ -110,7 +117,9 @@ class IssuerReader:
                 break
             word = m.group(0)
             lower_first = word[0].islower()
-            complete = self._complete(text, low, words, level_seen, place_seen)
+            # Whether the name is already whole matters only before a lower-case word (every use below is
+            # under ``lower_first``): not worked out for the others.
+            complete = lower_first and self._complete(text, low, words, level_seen, place_seen)
             if qualifier_next:
                 qualifier_next = False
                 if _ROMAN_OR_NUMBER.match(word):
@@ -165,8 +174,7 @@ class IssuerReader:
         if level_seen and place_seen:
             return True
         tokens = low[words[0][0] : words[-1][1]].split()
-        last = text[words[-1][0] : words[-1][1]]
-        expanded = fold(self.abbreviations.expand_text(last))
+        expanded = self._expanded(text[words[-1][0] : words[-1][1]])
         if tokens and tokens[-1] in self._open:
             return False
         if expanded in self._closed:
@@ -199,6 +207,14 @@ class IssuerNamer:
         )
         self._committees = sorted(self.rules.committee_prefixes, key=len, reverse=True)
         self._levels = tuple(self.language.admin_levels)
+        # The folded forms of the word lists, folded once here rather than at every name (a plan names
+        # some ten issuers, each tested against every list).
+        self._committee_keys = [(prefix, fold(prefix) + " ") for prefix in self._committees]
+        self._level_words = tuple(f" {fold(lv)} " for lv in self._levels)
+        self._heads = tuple(h + " " for h in self.rules.department_heads)
+        self._organ_ends = {
+            level: tuple(fold(o) for o in organs) for level, organs in self.rules.provincial_organs.items()
+        }
 
     def name(self, written: str, own_issuer: str = "", province: str = "") -> str:
         """The full name of an issuer written in a plan of ``own_issuer`` in ``province``."""
@@ -225,25 +241,26 @@ class IssuerNamer:
     def split_committee(self, name: str) -> tuple[str, str]:
         """("Ban Thường vụ", "Tỉnh ủy") for "Ban Thường vụ Tỉnh ủy"; ("", name) without a committee."""
         folded = fold(name)
-        for prefix in self._committees:
-            p = fold(prefix)
-            if folded.startswith(p + " ") and name[len(prefix) + 1 :][:1].isupper():
+        for prefix, key in self._committee_keys:
+            if folded.startswith(key) and name[len(prefix) + 1 : len(prefix) + 2].isupper():
                 return name[: len(prefix)], name[len(prefix) + 1 :]
         return "", name
 
     def with_province(self, name: str, province: str) -> str:
         """Add ``province`` to a provincial organ that does not name its own: "... tỉnh", "Tỉnh ủy",
         "Sở Nội vụ" (a department is the province's when the plan is)."""
-        if not name or not province or self.provinces.find(name) or self.provinces.get(province) is None:
+        if not name or not province or self.provinces.find(name):
             return name
-        level = self.provinces.level_of(province)
+        unit = self.provinces.get(province)
+        if unit is None:
+            return name
+        level = unit.kind  # what ``Provinces.level_of`` answers, without a second lookup
         folded = fold(name)
         if folded.endswith(" " + fold(level)):
             return f"{name} {province}"
-        if any(folded.endswith(fold(o)) for o in self.rules.provincial_organs.get(level, ())):
+        if folded.endswith(self._organ_ends.get(level, ())):
             return f"{name} {province}"
         _committee, core = self.split_committee(name)
-        heads = tuple(h + " " for h in self.rules.department_heads)
-        if core.startswith(heads) and not any(f" {fold(lv)} " in f" {folded} " for lv in self._levels):
+        if core.startswith(self._heads) and not any(lv in f" {folded} " for lv in self._level_words):
             return f"{name} {level} {province}"
         return name

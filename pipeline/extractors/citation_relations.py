@@ -17,7 +17,10 @@ document in a footnote whose mark is in a basis clause is basis, too.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 
 from pipeline.rules.citation_rules import CitationRules
 from pipeline.rules.gazetteer import fold
@@ -27,11 +30,23 @@ from pipeline.segment.markers import UPPER
 __all__ = ["BasisMap", "basis_map"]
 
 _FOOTNOTE_BODY = re.compile(r"^\[(?P<label>\d{1,3}|[ivxl]{1,6})\]\s*")
-_FOOTNOTE_MARK = re.compile(r"(?<=\S)\[(?P<label>\d{1,3}|[ivxl]{1,6})\]")
+#: :data:`_FOOTNOTE_BODY` at the start of any line of a whole text: one scan instead of a match per line. The
+#: line start is tested after the bracket (not a newline or the text's start before it), so that ``re`` skips
+#: from one "[" to the next instead of trying ``^`` at every position.
+_FOOTNOTE_BODIES = re.compile(r"\[(?<![^\n]\[)(?P<label>\d{1,3}|[ivxl]{1,6})\]\s*")
+#: A footnote mark: "[1]" right after a word, "(?<=\S)\[(?P<label>...)\]" written with the bracket first
+#: (the lookbehind then looks back over it), so that ``re`` skips from one "[" to the next instead of
+#: trying every position of the plan; the matches are the same.
+_FOOTNOTE_MARK = re.compile(r"\[(?<=\S\[)(?P<label>\d{1,3}|[ivxl]{1,6})\]")
 # A run of stops is tried from its first stop only (the lookbehind), so a long run of dots stays linear.
-_SENTENCE_END = re.compile(rf"(?<![.!?…])[.!?…]++[”\"']?(?=\s+[{UPPER}]|\s*$)")
+SENTENCE_END_READABLE = rf"(?<![.!?…])[.!?…]++[”\"']?(?=\s+[{UPPER}]|\s*$)"
+#: :data:`SENTENCE_END_READABLE` with its first stop before the lookbehind, which then looks back over it:
+#: ``re`` skips from one stop to the next instead of trying the lookbehind at every position. The matches
+#: are the same: ``(?<![.!?…][.!?…])`` after one stop tests the character before it.
+_SENTENCE_END = re.compile(rf"[.!?…](?<![.!?…][.!?…])[.!?…]*+[”\"']?(?=\s+[{UPPER}]|\s*$)")
 _BULLET = re.compile(r"^(?:[-–+•*]|[a-zđ]\)|\d{1,2}[.)])\s*")
 _LEAD_LINES = 20
+_CLAUSE_GAP = re.compile(r"[;.]\s+")
 
 
 @dataclass
@@ -65,17 +80,23 @@ def basis_map(doc: Segmented, rules: CitationRules | None = None, low: str | Non
     """Find the preamble, its basis clauses and the footnotes of ``doc``; ``low`` is the folded text."""
     rules = rules or CitationRules.default()
     low = low if low is not None else fold(doc.text)
-    openers = sorted({fold(o) for o in rules.basis_openers}, key=len, reverse=True)
-    opener = re.compile(rf"(?:{'|'.join(re.escape(o) for o in openers)})(?!\w)")
+    opener = _opener_pattern(rules.basis_openers)
     result = BasisMap(preamble=_preamble(doc, low, opener), title=_title(doc))
     result.scopes = _scopes(doc, low, opener, result.preamble)
-    for line in doc.lines:
-        m = _FOOTNOTE_BODY.match(line.text)
-        if m:
-            result.footnote_bodies.append((m.group("label"), line.start, line.end))
-    for m in _FOOTNOTE_MARK.finditer(doc.text):
+    text = doc.text
+    for m in _FOOTNOTE_BODIES.finditer(text):  # the lines that open with a footnote's label
+        line_end = text.find("\n", m.start())
+        result.footnote_bodies.append((m.group("label"), m.start(), line_end if line_end >= 0 else len(text)))
+    for m in _FOOTNOTE_MARK.finditer(text):
         result.footnote_marks.setdefault(m.group("label"), m.start())
     return result
+
+
+@lru_cache(maxsize=16)
+def _opener_pattern(basis_openers: tuple[str, ...]) -> re.Pattern[str]:
+    """The basis openers as one pattern (longest first), built once per rules file, not once per plan."""
+    openers = sorted({fold(o) for o in basis_openers}, key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(re.escape(o) for o in openers)})(?!\w)")
 
 
 def _title(doc: Segmented) -> tuple[int, int]:
@@ -118,14 +139,19 @@ def _preamble(doc: Segmented, low: str, opener: re.Pattern[str]) -> tuple[int, i
 def _scopes(doc: Segmented, low: str, opener: re.Pattern[str], preamble: tuple[int, int]) -> list[tuple[int, int]]:
     """The spans that basis clauses govern, each from its opener to the end of its sentence."""
     start, end = preamble
-    lines = [ln for ln in doc.lines if ln.start >= start and ln.end <= end and ln.stripped]
+    # The lines inside the preamble are consecutive (offsets grow line by line): found by bisection, not by
+    # testing every line of the plan.
+    first = bisect_left(doc.lines, start, key=_START)
+    last = bisect_left(doc.lines, end + 1, lo=first, key=_END)
+    lines = [ln for ln in doc.lines[first:last] if ln.stripped]
     scopes: list[tuple[int, int]] = []
     for k, line in enumerate(lines):
-        for at in _clause_starts(doc.text, line.content_start, line.content_end):
+        content_end = line.content_end
+        for at in _clause_starts(doc.text, line.content_start, content_end):
             if not opener.match(low, at):
                 continue
-            stop = _SENTENCE_END.search(doc.text, at, line.content_end)
-            scope_end = stop.end() if stop else line.content_end
+            stop = _SENTENCE_END.search(doc.text, at, content_end)
+            scope_end = stop.end() if stop else content_end
             j = k
             # A clause that ends its line with ":" or ";" runs on over the bullet lines that follow.
             while (
@@ -140,10 +166,14 @@ def _scopes(doc: Segmented, low: str, opener: re.Pattern[str], preamble: tuple[i
     return scopes
 
 
+_START = attrgetter("start")
+_END = attrgetter("end")
+
+
 def _clause_starts(text: str, start: int, end: int) -> list[int]:
     """Where a clause may begin in a line: its start (after a bullet), after "; " and after a sentence end."""
     bullet = _BULLET.match(text[start:end])
     starts = [start + (bullet.end() if bullet else 0)]
-    for m in re.finditer(r"[;.]\s+", text[start:end]):
+    for m in _CLAUSE_GAP.finditer(text[start:end]):
         starts.append(start + m.end())
     return starts

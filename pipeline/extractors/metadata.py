@@ -43,6 +43,9 @@ _CLAUSE_START = re.compile(r"(?:^|[,.;:\n]\s*|\bnhư sau\b)")
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _COMMITTEE = re.compile(r"^(?:Ban Thường vụ|Ban Chấp hành|Ban Thường trực|Thường trực|Tập thể lãnh đạo)\s+", re.I)
 _BULLET = re.compile(r"^[-+•*–]\s*")
+_SIGNED = re.compile(r"^\(?(?:Đã ký|đã ký)\)?\s*")
+#: What :data:`AUTHORITY` ("TM.", "KT.", "Q.", "TL.", "TUQ.") can open a line with.
+_AUTHORITY_FIRST = frozenset("TKQ")
 
 
 class MetadataExtractor:
@@ -91,7 +94,7 @@ class MetadataExtractor:
 
     def _number(self, doc: Segmented, head: list[Line], meta: DocumentRecord) -> None:
         for line in head:
-            m = NUMBER_LINE.search(line.text)
+            m = _number_line(line.text)
             # The number line opens its line ("Số: 12/KH-UBND"), or follows the organ name that a converter
             # put on the same line; "Thực hiện Kế hoạch số 43/KH-PGDĐT" is a citation, not the plan's number.
             before = line.text[: m.start()] if m else ""
@@ -117,7 +120,7 @@ class MetadataExtractor:
         for line in head:
             if len(line.stripped) > 120:  # a date line is short; long lines are body text (and slow to search)
                 continue
-            m = DATE_LINE.search(line.text)
+            m = _date_line(line.text)
             if not m or not (m.group("place") or line.stripped.lower().startswith("ngày")):
                 continue
             place = (m.group("place") or "").strip()
@@ -176,11 +179,19 @@ class MetadataExtractor:
             self._add(meta, "title", meta.title, start, end)
             return
         # A copy without its header (a web article): a heading line that starts with the type name.
-        names = sorted(self.types.names(), key=len, reverse=True)
+        names = [(name, name.lower()) for name in sorted(self.types.names(), key=len, reverse=True)]
         for line in doc.lines[: max(doc.layout.body_start, 1)][:15]:
             s = line.stripped
-            for name in names:
-                if s[: len(name)].lower() == name.lower() and len(s) > len(name) + 10 and len(s) < 300:
+            if len(s) >= 300:  # no name can head a line this long (below: shorter than 300)
+                continue
+            opening: dict[int, str] = {}  # the line's first n characters in lower case, by n
+            for name, lower in names:
+                n = len(name)
+                if len(s) <= n + 10:
+                    continue
+                if n not in opening:
+                    opening[n] = s[:n].lower()
+                if opening[n] == lower:
                     rest = s[len(name) :].strip()
                     if rest[:1].islower() and not rest.lower().startswith("số"):
                         meta.title = _clean_title(rest[0].upper() + rest[1:])
@@ -223,7 +234,7 @@ class MetadataExtractor:
             for b in boiler:
                 upper = upper.replace(b.upper(), " ")
             cleaned = upper.strip(" *-–|")
-            if not cleaned or len(s) > 160 or SEPARATOR.match(s) or NUMBER_LINE.search(s) or DATE_LINE.search(s):
+            if not cleaned or len(s) > 160 or SEPARATOR.match(s) or _number_line(s) or _date_line(s):
                 continue
             if not is_upper_case(s) or len(cleaned) > 120:
                 continue
@@ -259,18 +270,18 @@ class MetadataExtractor:
             if found:
                 meta.province = found[0][0]
                 break
-        in_text: list[ProvinceMatch] | None = None  # the provinces of the whole text, found once (~1 ms)
+        in_text: list[ProvinceMatch] | None = None  # the provinces of the whole text, when all are needed
         if not meta.province:
             in_text = self.provinces.find(doc.text)
             counts = Counter(name for name, _s, _e in in_text)
             if counts:
                 meta.province = counts.most_common(1)[0][0]
         if meta.province:
-            if in_text is None:
-                in_text = self.provinces.find(doc.text)
-            hits = [h for h in in_text if h[0] == meta.province]
-            if hits:
-                self._add(meta, "province", meta.province, hits[0][1], hits[0][2])
+            # Only the first mention is wanted: read lazily, the scan stops there (the header, as a rule).
+            mentions = in_text if in_text is not None else self.provinces.finditer(doc.text)
+            first = next((h for h in mentions if h[0] == meta.province), None)
+            if first is not None:
+                self._add(meta, "province", meta.province, first[1], first[2])
             meta.issuer = self.recase.with_province(meta.issuer, meta.province)
 
     def _signer(self, doc: Segmented, meta: DocumentRecord) -> None:
@@ -280,8 +291,9 @@ class MetadataExtractor:
         auth_i = None
         parts: list[str] = []
         for i, line in enumerate(closing):
-            m = AUTHORITY.match(line.stripped)
-            if m and len(line.stripped) < 80 and (auth_i is None or i == auth_i + 1):
+            stripped = line.stripped
+            m = AUTHORITY.match(stripped) if stripped[:1] in _AUTHORITY_FIRST else None
+            if m and len(stripped) < 80 and (auth_i is None or i == auth_i + 1):
                 # Authorities chain on consecutive lines: "TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH".
                 first = auth_i is None
                 auth_i = i
@@ -310,7 +322,12 @@ class MetadataExtractor:
             if auth_i is not None:
                 break
         for line in reversed(closing):
-            s = re.sub(r"^\(?(?:Đã ký|đã ký)\)?\s*", "", line.stripped)
+            s = line.stripped
+            # A name opens with a capital; "(Đã ký)" or "đã ký" before it is dropped first. Any other line
+            # (the recipients' "- ..." above all) is passed over without the substitution and the test.
+            if not (s[:1].isupper() or s[:1] in "(đ"):
+                continue
+            s = _SIGNED.sub("", s)
             if self._is_person_name(s):
                 meta.signer_name = s
                 self._add(meta, "signer_name", s, line.content_end - len(s), line.content_end)
@@ -357,6 +374,22 @@ class MetadataExtractor:
             meta.recipients = ";".join(i.replace(";", ",") for i in items)
             if spans:
                 self._add(meta, "recipients", meta.recipients, spans[0][0], spans[-1][1])
+
+
+def _number_line(text: str) -> re.Match[str] | None:
+    """``NUMBER_LINE.search(text)``, skipped when ``text`` holds none of the words it opens with (most header
+    lines: the test is a few substring checks, the search a try at every position)."""
+    if "Số" not in text and "SỐ" not in text and "số" not in text:
+        return None
+    return NUMBER_LINE.search(text)
+
+
+def _date_line(text: str) -> re.Match[str] | None:
+    """``DATE_LINE.search(text)``, skipped when ``text`` does not hold "ngày" in any casing, which every match
+    does (the pattern ignores case; "ngày" has no other case-insensitive spelling than its casings)."""
+    if "ngày" not in text.lower():
+        return None
+    return DATE_LINE.search(text)
 
 
 def _has_level(name: str, levels: tuple[str, ...]) -> bool:

@@ -88,7 +88,33 @@ def _tone_pattern(moves: dict[str, str]) -> re.Pattern[str]:
 
 
 _TONE_RE = _tone_pattern(_TONE_MOVES)
-_COMBINING_RE = re.compile(r"[\u0300-\u036f]")
+_COMBINING = "\u0300-\u036f"
+_COMBINING_RE = re.compile(f"[{_COMBINING}]")
+# The patterns of the helpers below, compiled once (``re.sub(pattern, ...)`` looks each up at every call).
+_GAPS = re.compile(r"\s*[-–—]\s*|\s+")
+_DOT_GAPS = re.compile(r"\.\s*")
+_SPACES = re.compile(r"\s+")
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_CODE_JOINS = re.compile(r"[-/]")
+
+
+def _fold_work_pattern(moves: dict[str, str]) -> re.Pattern[str]:
+    """Where a lower-cased text needs more than a per-character fold: a combining mark (:data:`_COMBINING_RE`)
+    or a new-style tone (:data:`_TONE_RE`), found in one scan instead of two.
+
+    It opens with one class of every character either can start with, which lets ``re`` skip to the next
+    "o", "u" or combining mark; a lookbehind then tells which it is. It matches wherever one of the two
+    matches: a mark, or the same pair with the same tests after it as in :func:`_tone_pattern`.
+    """
+    seconds: dict[str, list[str]] = {}
+    for pair in sorted(moves):
+        seconds.setdefault(pair[0], []).append(pair[1])
+    firsts = "".join(re.escape(first) for first in seconds)
+    tones = "|".join(f"(?<={re.escape(first)})[{''.join(rest)}](?<!q..)(?!\\w)" for first, rest in seconds.items())
+    return re.compile(f"[{firsts}{_COMBINING}](?:(?<=[{_COMBINING}])|{tones})")
+
+
+_FOLD_WORK_RE = _fold_work_pattern(_TONE_MOVES)
 
 
 class _StripTable(dict):
@@ -175,6 +201,12 @@ def _fold_long(text: str, strip: bool) -> _Folded:
 
 def _fold_text(text: str, strip: bool) -> _Folded:
     lowered = text.lower()
+    if not strip and len(lowered) == len(text):
+        # The usual case, found in one scan: no combining mark (where lower-casing keeps the length, it
+        # keeps every mark and makes none) and no tone to move, so the fold is the lower-cased text.
+        out = _read_eth(lowered)
+        if not _FOLD_WORK_RE.search(out):
+            return _Folded(out, None, None)
     if len(lowered) == len(text) and not _COMBINING_RE.search(text):
         # Fast path, the usual case: NFC text, so folding is per character and offsets do not move.
         out = lowered.translate(_STRIP) if strip else _read_eth(lowered)
@@ -204,6 +236,8 @@ def _move_tone(m: re.Match[str]) -> str:
 def fold(text: str, *, strip_diacritics: bool = False) -> str:
     """The comparison form of ``text``: NFC, lower case, Ð read as Đ, traditional tone placement; with
     ``strip_diacritics`` also without any diacritic (đ → d)."""
+    if len(text) <= _SHORT_TEXT:  # a word or a name, as a rule: straight to the kept folds
+        return _fold_short(text, strip_diacritics).text
     return _fold_map(text, strip_diacritics).text
 
 
@@ -215,7 +249,7 @@ def _squash(folded: str) -> str:
     """One key for a folded name however it is spaced: "bà rịa - vũng tàu" and "bà rịa vũng tàu" are
     "bà rịa vũng tàu", "tp. hcm" is "tp.hcm". :func:`_flex` matches exactly the spellings that squash to
     the same key."""
-    return re.sub(r"\s*[-–—]\s*|\s+", " ", re.sub(r"\.\s*", ".", folded)).strip()
+    return _GAPS.sub(" ", _DOT_GAPS.sub(".", folded)).strip()
 
 
 def _flex(key: str) -> str:
@@ -249,6 +283,85 @@ def _grouped_alternation(keys: Iterable[str]) -> str:
             return "|".join(branches)
         groups.setdefault(branch[0], []).append(branch[1:])
     return "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items())
+
+
+_SPACE_UNIT = r"(?:\s*[-–—]\s*|\s+)"
+_DOT_UNIT = r"\.\s*"
+
+
+def _units(key: str) -> list[str]:
+    """:func:`_flex` of ``key`` one character at a time: ``"".join(_units(k)) == _flex(k)``."""
+    return [_SPACE_UNIT if c == " " else _DOT_UNIT if c == "." else re.escape(c) for c in key]
+
+
+def _one_char(unit: str) -> bool:
+    """Whether a unit of :func:`_units` matches exactly one given character (a letter, an escaped sign)."""
+    return len(unit) == 1 or (len(unit) == 2 and unit[0] == "\\" and not unit[1].isalnum())
+
+
+def _trie(seqs: Sequence[Sequence[str]]) -> str:
+    """An alternation of the unit sequences ``seqs`` (tried in the order given) with common beginnings
+    shared: "hà(?: nội| giang)|..." instead of "hà nội|hà giang|...", so that a text position is turned
+    away after one test per character, not one per name.
+
+    It matches what ``"|".join("".join(s) for s in seqs)`` matches, in the same order of preference: only
+    sequences that open with one given character are gathered out of their order, and two of those that
+    open with different characters never match at the same position; any other sequence (one that opens
+    with a space, or ends here) stays in its place, with only its neighbours of the same opening merged.
+    """
+    parts: list[str] = []
+    run: dict[str, list[Sequence[str]]] = {}  # sequences opening with one character, since the last barrier
+
+    def flush() -> None:
+        for first, rests in run.items():
+            parts.append(first + _group(rests))
+        run.clear()
+
+    k = 0
+    while k < len(seqs):
+        seq = seqs[k]
+        if seq and _one_char(seq[0]):
+            run.setdefault(seq[0], []).append(seq[1:])
+            k += 1
+            continue
+        flush()
+        j = k + 1  # a barrier, merged with the next ones that open the same way
+        while seq and j < len(seqs) and seqs[j][:1] == seq[:1]:
+            j += 1
+        parts.append(seq[0] + _group([s[1:] for s in seqs[k:j]]) if seq else "")
+        k = j
+    flush()
+    return "|".join(parts)
+
+
+def _group(rests: Sequence[Sequence[str]]) -> str:
+    """The rests of the sequences under one opening, as a group when there is more than one."""
+    if len(rests) == 1:
+        return "".join(rests[0])
+    return f"(?:{_trie(rests)})"
+
+
+def _word_pattern_readable(keys: Iterable[str]) -> str:
+    """Any of ``keys`` (folded, squashed) as whole words, longest first: the plain form of
+    :func:`_word_pattern`."""
+    return rf"(?<!\w)(?:{_alternation(keys)})(?!\w)"
+
+
+def _word_pattern(keys: Iterable[str]) -> str:
+    r""":func:`_word_pattern_readable` as a :func:`_trie` whose branches open with their first character and
+    test the one before it after it ("h(?<!\wh)(?:ình thức|...)|..."): ``re`` skips to the characters that
+    can open a key and tries one branch there, instead of running the lookbehind at every position and
+    then every key in turn. The matches are the same (see :func:`_trie`; the lookbehind over the first
+    character tests what ``(?<!\w)`` tests before it). Keys that do not all open with a letter or digit
+    keep the plain form."""
+    seqs = [_units(k) for k in sorted(set(keys), key=lambda k: (-len(k), k))]
+    if not seqs or not all(seq[0].isalnum() for seq in seqs):
+        return _word_pattern_readable(keys)
+    groups: dict[str, list[list[str]]] = {}
+    for seq in seqs:
+        groups.setdefault(seq[0], []).append(seq[1:])
+    branches = "|".join(f"{first}(?<!\\w{first}){_group(rests)}" for first, rests in groups.items())
+    return rf"(?:{branches})(?!\w)"
 
 
 _G = TypeVar("_G", bound="_Gazetteer")
@@ -392,6 +505,7 @@ class Provinces(_Gazetteer):
             strip: self._forms_table(strip) for strip in (False, True)
         }
         self._patterns: dict[bool, re.Pattern[str]] = {}
+        self._scanners: dict[bool, tuple[re.Pattern[str], tuple[str, ...]]] = {}
 
     @classmethod
     def _build(cls, docs: list[tuple[str, dict[str, Any]]]) -> Provinces:
@@ -444,25 +558,87 @@ class Provinces(_Gazetteer):
                 table[key] = (p.name, key in needs or (other is not None and other[1]))
         return table
 
+    def _designator_keys(self, strip: bool) -> list[str]:
+        """The folded designators, longest first (those of one length match at different places)."""
+        return sorted({_squash(fold(d, strip_diacritics=strip)) for d in self.designators}, key=len, reverse=True)
+
+    def _parts(self, strip: bool) -> tuple[list[str], list[str]]:
+        """The regexes of the designators (each with the space after it), longest first, and the folded
+        names and stop phrases that :meth:`_pattern` looks for after them."""
+        stops = [_squash(fold(s, strip_diacritics=strip)) for s in self.stop_phrases]
+        # A designator is followed by a space, or by nothing after a dot ("TP.HCM").
+        des_alts = [_flex(d) + (r"\s*" if d.endswith(".") else r"\s+") for d in self._designator_keys(strip)]
+        table = self._lookup[strip]
+        names = [*table, *stops]
+        if des_alts:
+            # "TP. Hồ Chí Minh" is found as designator + "Hồ Chí Minh", so that a span never holds the
+            # designator, however the name is introduced ("Thành ủy TP. Hồ Chí Minh").
+            lead = re.compile(f"(?:{'|'.join(des_alts)})")
+            names = [k for k in names if not ((m := lead.match(k)) and k[m.end() :] in table)]
+        return des_alts, names
+
     def _pattern(self, strip: bool) -> re.Pattern[str]:
+        """The readable pattern: an optional designator (group ``des``), a name (group ``name``)."""
         pattern = self._patterns.get(strip)
         if pattern is None:
-            stops = [_squash(fold(s, strip_diacritics=strip)) for s in self.stop_phrases]
-            des = {_squash(fold(d, strip_diacritics=strip)) for d in self.designators}
-            des = sorted(des, key=len, reverse=True)
-            # A designator is followed by a space, or by nothing after a dot ("TP.HCM").
-            des_alts = "|".join(_flex(d) + (r"\s*" if d.endswith(".") else r"\s+") for d in des)
-            table = self._lookup[strip]
-            names = [*table, *stops]
-            if des_alts:
-                # "TP. Hồ Chí Minh" is found as designator + "Hồ Chí Minh", so that a span never holds the
-                # designator, however the name is introduced ("Thành ủy TP. Hồ Chí Minh").
-                lead = re.compile(f"(?:{des_alts})")
-                names = [k for k in names if not ((m := lead.match(k)) and k[m.end() :] in table)]
-            des_part = f"(?:(?P<des>{des_alts}))?" if des_alts else ""
+            des_alts, names = self._parts(strip)
+            des_part = f"(?:(?P<des>{'|'.join(des_alts)}))?" if des_alts else ""
             pattern = re.compile(rf"(?<!\w){des_part}(?P<name>{_grouped_alternation(names)})(?!\w)")
             self._patterns[strip] = pattern
         return pattern
+
+    def _scanner(self, strip: bool) -> tuple[re.Pattern[str], tuple[str, ...]]:
+        """:meth:`_pattern` in the form that scans a whole plan fast, with the names of its groups that
+        mark where the name starts after a designator (none when the readable pattern is used).
+
+        The readable pattern opens with a lookbehind and an optional group, so ``re`` runs both at every
+        position of the text. Here the branches are grouped under their first character, designators
+        first, and each group opens with that character and tests the one before it after it
+        ("t(?<!\\wt)(?:hành phố\\s+(?P<n0>)(?:NAMES)|ây ninh|...)"): ``re`` skips to the characters that
+        can open a name, and tries one group there. The matches are the same: branches with different first
+        characters never match at the same position; within a group the designators come first and each
+        list keeps its order, as the optional group tries them; and the lookbehind over the first character
+        tests what ``(?<!\\w)`` tests before it. An empty group after the designator marks where the name
+        starts.
+        """
+        scanner = self._scanners.get(strip)
+        if scanner is None:
+            _des_alts, names = self._parts(strip)
+            des_seqs = [[*_units(d), r"\s*" if d.endswith(".") else r"\s+"] for d in self._designator_keys(strip)]
+            name_seqs = [_units(k) for k in sorted(set(names), key=lambda k: (-len(k), k))]
+            if not all(seq and seq[0].isalnum() for seq in [*des_seqs, *name_seqs]):
+                scanner = (self._pattern(strip), ())
+            else:
+                after_des = _grouped_alternation(names)
+                groups: dict[str, tuple[list[list[str]], list[list[str]]]] = {}
+                for seq in des_seqs:
+                    groups.setdefault(seq[0], ([], []))[0].append(seq[1:])
+                for seq in name_seqs:
+                    groups.setdefault(seq[0], ([], []))[1].append(seq[1:])
+                branches, marks = [], []
+                for first, (des_rests, name_rests) in groups.items():
+                    inner = []
+                    if des_rests:
+                        marks.append(f"n{len(marks)}")
+                        inner.append(f"(?:{_trie(des_rests)})(?P<{marks[-1]}>)(?:{after_des})")
+                    if name_rests:
+                        inner.append(_trie(name_rests))
+                    branches.append(f"{first}(?<!\\w{first})(?:{'|'.join(inner)})")
+                scanner = (re.compile(f"(?:{'|'.join(branches)})(?!\\w)"), tuple(marks))
+            self._scanners[strip] = scanner
+        return scanner
+
+    def _scan(self, folded: str, strip: bool) -> Iterator[tuple[int, int, bool]]:
+        """What :meth:`_pattern` finds in ``folded``, in order: (start of the name, its end, whether a
+        designator stands before it)."""
+        pattern, marks = self._scanner(strip)
+        if not marks and pattern is self._patterns.get(strip):
+            for m in pattern.finditer(folded):
+                yield m.start("name"), m.end("name"), m.group("des") is not None
+            return
+        for m in pattern.finditer(folded):
+            mark = next((k for k in marks if m.group(k) is not None), None)
+            yield (m.start(mark), m.end(), True) if mark else (m.start(), m.end(), False)
 
     # -- queries ---------------------------------------------------------------------------------------
 
@@ -547,22 +723,33 @@ class Provinces(_Gazetteer):
         all capitals), which keeps "hòa bình" (peace) out. A designator before the name (tỉnh, thành phố,
         TP.) is not part of the span.
         """
+        return list(self.finditer(text, ignore_diacritics=ignore_diacritics, strict_case=strict_case))
+
+    def finditer(
+        self, text: str, *, ignore_diacritics: bool = False, strict_case: bool = True
+    ) -> Iterator[ProvinceMatch]:
+        """:meth:`find`, one match at a time: a caller that wants only the first mention of a province
+        stops the scan there, where a whole plan costs most of a millisecond to scan to its end."""
         folded = _fold_map(text, ignore_diacritics)
         table = self._lookup[ignore_diacritics]
-        out: list[ProvinceMatch] = []
-        for m in self._pattern(ignore_diacritics).finditer(folded.text):
-            hit = table.get(_squash(m.group("name")))
+        for name_start, name_end, designated in self._scan(folded.text, ignore_diacritics):
+            hit = table.get(_squash(folded.text[name_start:name_end]))
             if hit is None:  # a stop phrase ("Điện Biên Phủ")
                 continue
-            start, end = folded.span(*m.span("name"))
+            start, end = folded.span(name_start, name_end)
             written = unicodedata.normalize("NFC", text[start:end])
-            if strict_case and not all(w[0].isupper() for w in re.findall(r"[^\W\d_]+", written)):
+            if strict_case and not all(w[0].isupper() for w in _LETTER_RUNS.findall(written)):
                 continue
-            alone = not text[:start].strip() and not text[end:].strip(" .,;:")
-            if hit[1] and m.group("des") is None and not alone:
+            # a name that needs a designator counts without one only when it stands alone ("Huế"); asked
+            # only then, since on a whole plan the test copies the text around the name
+            if hit[1] and not designated and not _alone(text, start, end):
                 continue
-            out.append(ProvinceMatch(hit[0], start, end))
-        return out
+            yield ProvinceMatch(hit[0], start, end)
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is all of ``text`` but for blanks and closing punctuation."""
+    return not text[:start].strip() and not text[end:].strip(" .,;:")
 
 
 def _province(entry: Any, where: str) -> Province:
@@ -629,7 +816,35 @@ _ABBR_KINDS = ("organ", "title", "other")
 
 
 def _squash_spaces(text: str) -> str:
-    return re.sub(r"\s+", " ", _read_eth(unicodedata.normalize("NFC", text))).strip()
+    return _SPACES.sub(" ", _read_eth(unicodedata.normalize("NFC", text))).strip()
+
+
+def _abbreviation_readable(keys: Sequence[str]) -> str:
+    """The abbreviations ``keys`` (in the order tried) as whole words, any run of white space standing for a
+    space: the plain form of :func:`_abbreviation_pattern`."""
+    alts = "|".join(r"\s+".join(re.escape(w) for w in k.split(" ")) for k in keys)
+    return rf"(?<![\w&])(?:{alts})(?![\w&])"
+
+
+def _abbreviation_pattern(keys: Sequence[str]) -> str:
+    r""":func:`_abbreviation_readable`, grouped under the keys' first characters, each group opening with its
+    character and testing the one before it after it ("U(?<![\w&]U)(?:BND|B)|..."): ``re`` then skips to
+    the next character that can open an abbreviation (in running text, most are lower-case letters that none
+    opens) and tries one group there instead of every abbreviation in turn.
+
+    The matches are the same: keys with different first characters never match at the same position, each
+    group keeps the order of its keys, and the lookbehind over the first character tests what
+    ``(?<![\w&])`` tests before it.
+    """
+    groups: dict[str, list[str]] = {}
+    for k in keys:
+        words = k.split(" ")
+        rest = re.escape(words[0][1:]) + "".join(r"\s+" + re.escape(w) for w in words[1:])
+        groups.setdefault(k[0], []).append(rest)
+    alts = "|".join(
+        f"{re.escape(first)}(?<![\\w&]{re.escape(first)})(?:{'|'.join(rests)})" for first, rests in groups.items()
+    )
+    return rf"(?:{alts})(?![\w&])"
 
 
 class Abbreviations(_Gazetteer):
@@ -653,11 +868,8 @@ class Abbreviations(_Gazetteer):
                         f"{source}: {form!r} is listed for both {self._by_form[key].abbr!r} and {e.abbr!r}"
                     )
                 self._by_form[key] = e
-        alts = "|".join(
-            r"\s+".join(re.escape(w) for w in k.split(" "))
-            for k in sorted(self._by_form, key=lambda k: (-len(k), k))
-        )
-        self._pattern = re.compile(rf"(?<![\w&])(?:{alts})(?![\w&])") if alts else re.compile(r"(?!)")
+        keys = sorted(self._by_form, key=lambda k: (-len(k), k))
+        self._pattern = re.compile(_abbreviation_pattern(keys)) if keys else re.compile(r"(?!)")
 
     @classmethod
     def _build(cls, docs: list[tuple[str, dict[str, Any]]]) -> Abbreviations:
@@ -820,10 +1032,11 @@ class DocumentTypes(_Gazetteer):
         it is unique, since "HD" and "HĐ" are different types.
         """
         code = _squash_spaces(code).strip(" .,;:")
-        for candidate in (code, re.split(r"[-/]", code, maxsplit=1)[0]):
-            if candidate in self._by_code:
-                return tuple(self._by_code[candidate])
-        head = re.split(r"[-/]", code, maxsplit=1)[0]
+        if code in self._by_code:  # the usual case, before the code is split
+            return tuple(self._by_code[code])
+        head = _CODE_JOINS.split(code, maxsplit=1)[0]
+        if head in self._by_code:
+            return tuple(self._by_code[head])
         loose = self._by_loose_code.get(fold(head, strip_diacritics=True), [])
         return tuple(loose) if len({t.name for t in loose}) == 1 else ()
 
@@ -911,8 +1124,9 @@ class HeadingCategories(_Gazetteer):
         self._patterns: dict[bool, re.Pattern[str]] = {}
         for strip in (False, True):
             prefixes = {_squash(fold(p, strip_diacritics=strip)) for p in ignore_prefixes}
-            self._prefixes[strip] = tuple(sorted(prefixes, key=len, reverse=True))
-            self._patterns[strip] = re.compile(rf"(?<!\w)(?:{_alternation(self._table[strip])})(?!\w)")
+            # each with the space that must follow it, so that a heading is tested without building strings
+            self._prefixes[strip] = tuple(p + " " for p in sorted(prefixes, key=len, reverse=True))
+            self._patterns[strip] = re.compile(_word_pattern(self._table[strip]))
 
     @classmethod
     def _build(cls, docs: list[tuple[str, dict[str, Any]]]) -> HeadingCategories:
@@ -975,14 +1189,12 @@ class HeadingCategories(_Gazetteer):
         return found
 
 
-def _drop_prefixes(item: str, prefixes: Sequence[str]) -> str:
-    """Strip leading words that carry no category ("các", "về", "công tác"), repeatedly."""
-    changed = True
-    while changed:
-        changed = False
+def _drop_prefixes(item: str, prefixes: tuple[str, ...]) -> str:
+    """Strip leading words that carry no category ("các ", "về ", "công tác "; each given with its space),
+    repeatedly."""
+    while item.startswith(prefixes):  # one test for the usual item, which opens with none of them
         for p in prefixes:
-            if item.startswith(p + " "):
-                item = item[len(p) + 1 :].lstrip()
-                changed = True
+            if item.startswith(p):
+                item = item[len(p) :].lstrip()
                 break
     return item

@@ -66,9 +66,10 @@ def find_layout(
 
 
 def _find_type_line(layout: Layout, names: list[str]) -> None:
+    opening = tuple(names)  # a line that opens with no type name is passed over in one test
     for i, line in enumerate(layout.lines[:HEADER_SCAN_LINES]):
         s = line.stripped
-        if not s or not s[0].isupper():
+        if not s or not s[0].isupper() or not s.startswith(opening):
             continue
         for name in names:
             if s == name or (s.startswith(name + " ") and not s[len(name) :].strip().lower().startswith("số")):
@@ -167,9 +168,20 @@ def _find_body(layout: Layout) -> None:
     layout.body_start = found if found is not None else start
 
 
+#: The characters that :data:`RECIPIENTS` ("Nơi nhận", any case) and :data:`AUTHORITY` ("TM.", "KT.", "Q.")
+#: can open a line with: the body's other lines are passed over without trying either pattern.
+_CLOSING_FIRST = frozenset("NnTKQ")
+
+
 def _find_closing(layout: Layout) -> None:
     for i in range(layout.body_start + 1, len(layout.lines)):
-        s = layout.lines[i].stripped
+        text = layout.lines[i].text
+        first = text[:1]  # the stripped line's first character, without stripping the lines that need none
+        if first.isspace():
+            first = text.strip()[:1]
+        if first not in _CLOSING_FIRST:
+            continue
+        s = text.strip()
         if RECIPIENTS.match(s) or (AUTHORITY.match(s) and len(s) < 80):
             layout.closing_start = i
             return

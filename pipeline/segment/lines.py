@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from itertools import accumulate
+from operator import add
+
 from pipeline.model import Line
 
 
 def split_lines(text: str) -> list[Line]:
     """Every line of ``text`` (blank ones included), with ``start``/``end`` offsets into ``text``."""
-    lines: list[Line] = []
-    pos = 0
-    for chunk in text.split("\n"):
-        lines.append(Line(text=chunk, start=pos, end=pos + len(chunk)))
-        pos += len(chunk) + 1
-    return lines
+    chunks = text.split("\n")
+    lengths = list(map(len, chunks))
+    # The offsets added up at C speed: a line starts one past the end of the line before (its newline).
+    starts = list(accumulate(map((1).__add__, lengths[:-1]), initial=0))
+    return list(map(Line, chunks, starts, map(add, starts, lengths)))

@@ -10,7 +10,6 @@ them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from pipeline.model import Line, Section
 from pipeline.segment.markers import Marker, int_to_roman, parse_marker, roman_to_int
@@ -30,12 +29,23 @@ def heading_of(rest: str) -> str:
     colon = text.find(":")
     if 0 < colon <= _MAX_HEADING:
         return text[:colon].strip()
-    upper = _upper_prefix(text)
-    if upper:
-        return upper
-    if len(text) <= _MAX_HEADING and sum(c.isalpha() for c in text) >= 4 and not any(c.islower() for c in text):
+    # Most numbered lines open with an ordinary word: they have no upper-case run to cut (the test of the
+    # first word is :func:`_upper_prefix`'s own first step) and do have a lower-case letter.
+    space = text.find(" ")
+    if _in_upper_run(text if space < 0 else text[:space]):
+        upper = _upper_prefix(text)
+        if upper:
+            return upper
+    # "no lower-case letter" first: on an ordinary line it fails at the second character, before the letters
+    # of the whole line are counted (both tests are pure, so the order does not change the answer)
+    if len(text) <= _MAX_HEADING and not any(map(str.islower, text)) and sum(map(str.isalpha, text)) >= 4:
         return text.rstrip(".;: ")  # all capitals: a heading whole, even where a comma was read as a stop
-    stop = re.search(r"[.;](?:\s|$)", text)
+    # The first stop: searched from the first "." or ";" (found at C speed), since none stands before it,
+    # and not at all on the third of lines that have neither.
+    first, semicolon = text.find("."), text.find(";")
+    if first < 0 or 0 <= semicolon < first:
+        first = semicolon
+    stop = _SENTENCE_STOP.search(text, first) if first >= 0 else None
     if stop and stop.start() <= _MAX_HEADING:
         return text[: stop.start()].strip()
     if len(text) <= _MAX_HEADING:
@@ -44,25 +54,54 @@ def heading_of(rest: str) -> str:
     return text[: cut if cut > 0 else _MAX_HEADING].rstrip(",;: ")
 
 
+_SENTENCE_STOP = re.compile(r"[.;](?:\s|$)")
+
+
 def _upper_prefix(text: str) -> str:
     """The upper-case words that open ``text`` when ordinary (lower-case) text follows them."""
+    # Most numbered lines open with an ordinary word: that answer needs neither the split nor the join.
+    space = text.find(" ")
+    if not _in_upper_run(text if space < 0 else text[:space]):
+        return ""
     words = text.split(" ")
-    n = 0
-    while n < len(words) and (words[n].isupper() or not any(c.isalpha() for c in words[n])):
+    n = 1
+    while n < len(words) and _in_upper_run(words[n]):
         n += 1
+    if n == len(words):
+        return ""
     head = " ".join(words[:n]).rstrip(",; -–")
-    if n < len(words) and sum(c.isalpha() for c in head) >= 4 and any(c.islower() for c in words[n]):
+    if _count_alpha(head) >= 4 and _has_lower(words[n]):
         return head
     return ""
 
 
-@dataclass
+def _in_upper_run(word: str) -> bool:
+    """A word of an upper-case run: in capitals, or without any letter ("-", "2025")."""
+    return word.isupper() or not (word.isalpha() or any(map(str.isalpha, word)))
+
+
+def _count_alpha(text: str) -> int:
+    """How many letters ``text`` holds (``str.isalpha`` per character, counted at C speed)."""
+    return sum(map(str.isalpha, text))
+
+
+def _has_lower(text: str) -> bool:
+    """Whether ``text`` holds a lower-case letter (``str.islower`` per character)."""
+    return any(map(str.islower, text))
+
+
 class _Node:
-    marker: Marker
-    section: Section
-    children: int = 0
-    bullets: int = 0
-    ids: set[str] = field(default_factory=set)
+    """An open section on the stack: its marker's rank, its section, and the ids and bullets of its children.
+
+    A plain class with slots: one is made for every numbered line of a plan."""
+
+    __slots__ = ("bullets", "ids", "rank", "section")
+
+    def __init__(self, marker: Marker, section: Section) -> None:
+        self.rank = marker.rank
+        self.section = section
+        self.bullets = 0
+        self.ids: set[str] = set()
 
 
 def build_tree(lines: list[Line], region_end: int, level_offset: int = 0, id_prefix: str = "") -> list[Section]:
@@ -75,15 +114,18 @@ def build_tree(lines: list[Line], region_end: int, level_offset: int = 0, id_pre
     root_ids: set[str] = set()
     root_bullets = 0
     for line in lines:
-        stripped = line.stripped
+        text = line.text
+        stripped = text.strip()  # ``line.stripped``, without the property call on every line
         marker = parse_marker(stripped) if stripped else None
         if marker is None:
             continue
-        while stack and stack[-1].marker.rank >= marker.rank:
-            _close(stack.pop().section, line.start)
+        rank, kind, label = marker.rank, marker.kind, marker.label
+        while stack and stack[-1].rank >= rank:
+            closed = stack.pop().section  # ends where this line starts (``_close``, inline: once per section)
+            closed.char_end = line.start if line.start > closed.char_start else closed.char_start
         parent = stack[-1] if stack else None
         siblings = parent.ids if parent else root_ids
-        if marker.kind == "bullet":
+        if kind == "bullet":
             if parent:
                 parent.bullets += 1
                 ordinal = parent.bullets
@@ -92,29 +134,30 @@ def build_tree(lines: list[Line], region_end: int, level_offset: int = 0, id_pre
                 ordinal = root_bullets
             own = f"-{ordinal}"
         else:
-            own = marker.label.split(".")[-1] if marker.kind == "decimal" else marker.label
+            own = label.rpartition(".")[2] if kind == "decimal" else label
         parent_id = parent.section.section_id if parent else id_prefix
         section_id = f"{parent_id}.{own}" if parent_id else own
-        base, n = section_id, 2
-        while section_id in siblings:  # a repeated number keeps a unique id: "II", then "II#2"
-            section_id = f"{base}#{n}"
-            n += 1
+        if section_id in siblings:  # a repeated number keeps a unique id: "II", then "II#2"
+            base, n = section_id, 2
+            while section_id in siblings:
+                section_id = f"{base}#{n}"
+                n += 1
         siblings.add(section_id)
-        start = line.content_start
+        start = line.start + len(text) - len(text.lstrip())  # ``line.content_start``
         heading = heading_of(stripped[marker.length :])
-        head_at = line.text.find(heading, marker.length) if heading else -1
+        head_at = text.find(heading, marker.length) if heading else -1
         heading_start = line.start + head_at if head_at >= 0 else start + marker.length
         section = Section(
-            section_id=section_id,
-            parent_id=parent_id,
-            level=len(stack) + 1 + level_offset,
-            label=marker.label,
-            heading=heading,
-            char_start=start,
-            char_end=region_end,
-            heading_start=heading_start,
-            heading_end=heading_start + len(heading),
-            marker=marker.kind,
+            section_id,
+            parent_id,
+            len(stack) + 1 + level_offset,
+            label,
+            heading,
+            start,
+            region_end,
+            heading_start,
+            heading_start + len(heading),
+            kind,
         )
         sections.append(section)
         stack.append(_Node(marker, section))
