@@ -214,6 +214,61 @@ def test_names_grouped_by_first_letter_match_like_the_plain_alternation(names: U
                 assert (m1 and m1.span()) == (m2 and m2.span()), (attr, pos)
 
 
+def test_a_list_is_tried_only_where_its_first_run_of_letters_stands(names: UnitNames) -> None:
+    """Each part of a name is tried only at a word whose first run of letters opens one of the list's
+    phrases (``_opens``, ``_abbr_runs``), and a strict name only at a capital (``_may_open``): for speed.
+    Wherever a list's pattern matches, the gate must let it be tried, at every position of the seed plans,
+    of the same plans in capitals, and of short texts made of the lists' own phrases; no list may be
+    skipped where it would have matched."""
+    import itertools
+    import re
+
+    from pipeline.extractors import unit_names as un
+    from pipeline.rules.gazetteer import fold
+
+    lists = {
+        un._KNOWN: names._known,
+        un._OPENER: names._openers,
+        un._DETERMINER: names._fixed,
+        un._EXCEPTION: names._exceptions,
+        un._BARE_FIXED: names._bare_fixed,
+        un._BARE_NOUN: names._bare_noun,
+        un._ADMIN: names._admin,
+        un._TAIL: names._tails,
+        un._NAME_WORD: names._name_words,
+        un._PREDICATE: names._predicate,
+        un._BREAKER: names._breakers,
+        un._GENITIVE: names._genitive,
+    }
+    a = names.agencies
+    phrases = [*a.openers, *a.tails, *a.name_words, *a.collective_nouns, *a.fixed_coordinations]
+    phrases += [*names.roles.predicate_words[:40], *names.language.admin_levels, *a.collective_determiners]
+    phrases += [ag.name for ag in a.agencies[:60]] + ["UBND", "Sở TT&TT", "VP UBND", "của", "thuộc", "XIII"]
+    rng = __import__("random").Random(6)
+    soups = [
+        "".join(rng.choice(phrases) + rng.choice([" ", ", ", " - ", "\n", "&", ""]) for _ in range(6))
+        for _ in range(300)
+    ]
+    seeds = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+    plans = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    tried = dict.fromkeys(lists, 0)
+    for raw in itertools.chain(plans, (p.upper() for p in plans), soups):
+        folded = fold(raw)
+        for pos in range(len(raw)):
+            opens = names._opens(folded, pos)
+            for bit, rx in lists.items():
+                if rx.match(folded, pos):
+                    assert opens & bit, (bit, raw[pos : pos + 40])
+                    tried[bit] += 1
+            if names._abbr.match(raw, pos):
+                run = re.match(r"\w+", raw[pos:])
+                assert names._abbr_runs is None or (run and run.group() in names._abbr_runs), raw[pos:]
+            assert names._may_open(raw, pos) == (raw[pos].isupper() or bool(names._abbr.match(raw, pos)))
+    assert all(tried.values()), tried  # every list matched somewhere, so each gate was put to the test
+    for tok in ["IV", "XIII", "IVa", "iv", "12", "", "I\n", "V-I", "Đ"]:
+        assert un._is_number(tok) == (tok.isdigit() or bool(un._ROMAN.match(tok))), tok
+
+
 def test_a_trie_keeps_the_order_of_the_alternation() -> None:
     """Where two branches can match at one position, the trie tries them in the flat alternation's order:
     a branch that ends where a longer one goes on ("a ," before "a,b" when sorted, "A    B" before "A B

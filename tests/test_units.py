@@ -314,3 +314,15 @@ I | Tuyên truyền | | |
         ("Sở Văn hóa, Thể thao và Du lịch", "Tổ chức tọa đàm", True),
         ("Báo và Phát thanh, Truyền hình tỉnh", "Tổ chức tọa đàm", True),
     ]
+
+
+def test_an_items_line_is_found_by_bisection_like_a_scan_of_the_lines() -> None:
+    """``_LineIndex.at`` answers by bisection what a scan of the lines answers: the last line that starts at
+    or before the offset, or the first line before any of them."""
+    from pipeline.extractors.units import _LineIndex
+
+    doc = segment(normalize(RawDocument(text=HEAD + "II. TỔ CHỨC THỰC HIỆN\n" + TAIL, format="txt")))
+    index = _LineIndex(doc.lines)
+    for offset in range(-1, len(doc.text) + 2):
+        before = [ln for ln in doc.lines if ln.start <= offset]
+        assert index.at(offset) is (before[-1] if before else doc.lines[0]), offset

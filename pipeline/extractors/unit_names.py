@@ -36,8 +36,35 @@ from pipeline.rules.language import LanguageRules
 __all__ = ["NameMatch", "UnitNames"]
 
 _TOKEN = re.compile(r"\w+(?:[&'’-]\w+)*")
+#: :data:`_TOKEN` after the blanks before it (``_SPACES``), with its first run of letters apart: group 1 is
+#: the word, group 2 that run (what :meth:`UnitNames._opens` and ``_abbr_runs`` look up); both None when no
+#: word follows the blanks.
+_SPACED_WORD = re.compile(r"[ \t\u00a0]*((\w+)(?:[&'’-]\w+)*)?")
+_RUN = re.compile(r"\w+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _SPACES = re.compile(r"[ \t\u00a0]*")
+#: How :func:`_phrase_atoms` cuts a phrase into words and punctuation.
+_PHRASE_TOKEN = re.compile(r"[,;]|[-–]|[^\s,;\-–]+")
+#: The words that open a genitive ("Trang TTĐT của BQLKKT tỉnh").
+_GENITIVE_WORDS = ("của", "thuộc")
+_AND_OR_WITH = re.compile(r"(?:và|cùng)\b")
+
+# The lists of ``agencies.json`` and ``unit_roles.json`` that a name's parts are matched against, as bits of
+# the masks that :meth:`UnitNames._opens` gives: which of them may begin at a word.
+_KNOWN = 1
+_OPENER = 2
+_DETERMINER = 4  # the collectives with a determiner: "các sở, ban, ngành", "các cơ quan"
+_EXCEPTION = 8
+_BARE_FIXED = 16
+_BARE_NOUN = 32
+_ADMIN = 64
+_TAIL = 128
+_NAME_WORD = 256
+_PREDICATE = 512
+_BREAKER = 1024
+_GENITIVE = 2048
+#: What :meth:`UnitNames._step` tries at a lower-case word.
+_LOWER_PARTS = _GENITIVE | _ADMIN | _TAIL | _NAME_WORD | _KNOWN | _PREDICATE
 _LIST_SEP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:(?:và|cùng)[ \t]+)?|[ \t]+(?:và|cùng(?:[ \t]+với)?)[ \t]+)")
 _DASH = re.compile(r"[ \t]*[-–][ \t]*")
 _END_STRIP = " \t,;:-–"
@@ -74,7 +101,7 @@ def _phrase_atoms(phrases: Iterable[str]) -> list[list[str]]:
     for phrase in sorted({fold(p) for p in phrases if p.strip()}, key=lambda p: (-len(p), p)):
         atoms: list[str] = []
         after_word = False
-        for tok in re.findall(r"[,;]|[-–]|[^\s,;\-–]+", phrase):
+        for tok in _PHRASE_TOKEN.findall(phrase):
             if tok in ",;":
                 atoms.append(r"\s*" + re.escape(tok) + r"\s*")
             elif tok in "-–":
@@ -86,6 +113,39 @@ def _phrase_atoms(phrases: Iterable[str]) -> list[list[str]]:
             after_word = tok not in ",;-–"
         out.append(atoms)
     return out
+
+
+def _first_runs(phrases: Iterable[str]) -> set[str] | None:
+    r"""The runs of letters (``\w+``, folded) that a match of :func:`_phrase_pattern` over ``phrases`` can
+    begin with: each phrase's first word up to its first other character. None when a phrase begins with
+    punctuation, so that a match may begin with no letter at all.
+
+    A match begins with its phrase's first word, letter for letter, and what comes after that word's first
+    run (the rest of the word, blanks, punctuation, or the end with ``(?!\w)``) is no letter: so the run of
+    letters at the match's start is exactly that first run, and a position whose run is not among these
+    begins no match. Looking the run up costs one short match and a dict lookup; trying the lists costs a
+    match each."""
+    runs: set[str] = set()
+    for phrase in {fold(p) for p in phrases if p.strip()}:
+        run = _RUN.match(_PHRASE_TOKEN.findall(phrase)[0])
+        if run is None:
+            return None
+        runs.add(run.group())
+    return runs
+
+
+def _form_runs(forms: Iterable[str]) -> set[str] | None:
+    """:func:`_first_runs` for abbreviations' forms as written (:func:`_word_atoms`), not folded."""
+    runs: set[str] = set()
+    for form in forms:
+        words = form.split()
+        if not words:
+            continue
+        run = _RUN.match(words[0])
+        if run is None:
+            return None
+        runs.add(run.group())
+    return runs
 
 
 def _word_atoms(form: str) -> list[str]:
@@ -168,6 +228,18 @@ def _folded(text: str) -> str:
     return "".join(c if len(c) == 1 else ch for ch, c in ((ch, fold(ch)) for ch in text))
 
 
+@lru_cache(maxsize=4096)
+def _ending(part: str) -> str:
+    """:meth:`UnitNames._state_of` of a name's part. Kept per part: the same few hundred names and openers
+    ("Đảng bộ", "Ban Thường vụ Tỉnh ủy") are read again and again, and a lookup costs a fifth of the
+    reading."""
+    words = _TOKEN.findall(part)
+    last = words[-1] if words else ""
+    if _is_abbr(last) or _is_number(last):
+        return "abbr"
+    return "cap" if _is_cap(last) else "lower"
+
+
 def _is_abbr(tok: str) -> bool:
     return len(tok) >= 2 and tok.isupper()
 
@@ -177,7 +249,7 @@ def _is_cap(tok: str) -> bool:
 
 
 def _is_number(tok: str) -> bool:
-    return tok.isdigit() or bool(_ROMAN.match(tok))
+    return tok.isdigit() or (tok[:1] in "IVXLC" and bool(_ROMAN.match(tok)))
 
 
 class UnitNames:
@@ -209,6 +281,10 @@ class UnitNames:
         self._known = _compile(known)
         forms = sorted({f for e in organ_abbrs for f in e.forms}, key=lambda f: (-len(f), f))
         self._abbr = _compile_forms([_word_atoms(f) for f in forms if f.split()])
+        #: The runs of letters an abbreviation begins with, as written; None: any position may begin one.
+        self._abbr_runs = _form_runs(forms)
+        #: Whether every abbreviation begins with a capital, so that none begins at a lower-case position.
+        self._abbr_capitalised = all(f.split()[0][0].isupper() for f in forms if f.split())
         self._openers = _compile(a.openers)
         self._single_openers = {fold(o) for o in a.openers if " " not in o}
         determiners = _phrase_pattern(a.collective_determiners)
@@ -228,7 +304,28 @@ class UnitNames:
         self._exceptions = _compile(a.opener_exceptions)
         self._breakers = _compile(a.connector_breakers)
         self._predicate = _compile(self.roles.predicate_words)
-        self._genitive = re.compile(r"(?:của|thuộc)[ \t]+")
+        self._genitive = re.compile(rf"(?:{'|'.join(_GENITIVE_WORDS)})[ \t]+")
+        self._lower_parts = (
+            (_ADMIN, self._admin, "place"),
+            (_TAIL, self._tails, "tail"),
+            (_NAME_WORD, self._name_words, "lower"),
+        )
+        self._gates, self._always = _gates(
+            {
+                _KNOWN: _first_runs(known),
+                _OPENER: _first_runs(a.openers),
+                _DETERMINER: _first_runs(a.collective_determiners),
+                _EXCEPTION: _first_runs(a.opener_exceptions),
+                _BARE_FIXED: _first_runs(a.fixed_coordinations),
+                _BARE_NOUN: _first_runs(a.collective_nouns),
+                _ADMIN: _union(_first_runs(a.collective_determiners), _first_runs(self.language.admin_levels)),
+                _TAIL: _first_runs(a.tails),
+                _NAME_WORD: _first_runs(a.name_words),
+                _PREDICATE: _first_runs(self.roles.predicate_words),
+                _BREAKER: _first_runs(a.connector_breakers),
+                _GENITIVE: set(_GENITIVE_WORDS),
+            }
+        )
         # A plan names the same units again and again, and so does a corpus: each name's canonical form is
         # worked out once per matcher (and so per rules), a bounded number of them kept.
         self._canonical = lru_cache(maxsize=8192)(self._canonical_form)
@@ -250,7 +347,7 @@ class UnitNames:
         """
         if pos >= len(text) or (pos > 0 and text[pos - 1].isalnum()):
             return None
-        if not lenient and not text[pos].isupper() and not self._abbr.match(text, pos):
+        if not lenient and not self._may_open(text, pos):
             return None  # what _head says first, said before the text is folded (a task's text, say)
         folded = _folded(text)
         head = self._head(text, folded, pos, lenient, in_list)
@@ -268,42 +365,63 @@ class UnitNames:
 
     def _head(self, text: str, folded: str, pos: int, lenient: bool, in_list: bool) -> tuple[int, str, str] | None:
         """End, kind and extension state of the name's first part at ``pos``."""
-        if not lenient and not text[pos].isupper() and not self._abbr.match(text, pos):
+        if not lenient and not self._may_open(text, pos):
             # Strictly, only an abbreviation may open a name in lower case (see the test at the end), and
             # none does here: most of the openers a plan's text holds ("đại hội", "nhiệm vụ") stop here
             # without the other patterns being tried.
             return None
+        opens = self._opens(folded, pos)  # the lists that may begin here: the others are not tried
         cands: list[tuple[int, int, str, str]] = []  # (end, priority, kind, state)
-        m = self._known.match(folded, pos)
+        m = self._known.match(folded, pos) if opens & _KNOWN else None
         if m:
-            cands.append((m.end(), 4, "agency", self._state_of(text, pos, m.end())))
+            cands.append((m.end(), 4, "agency", ""))  # its state is read below, if it wins
         m = self._abbr.match(text, pos)
         if m:
             cands.append((m.end(), 3, "abbreviation", "abbr"))
-        m = self._fixed.match(folded, pos)
-        if m:
-            cands.append((m.end(), 2, "collective", "fixed"))
-        else:
-            m = self._collective.match(folded, pos)
+        if opens & _DETERMINER:
+            m = self._fixed.match(folded, pos)
             if m:
-                cands.append((m.end(), 2, "collective", "bare"))
-        m = self._openers.match(folded, pos)
+                cands.append((m.end(), 2, "collective", "fixed"))
+            else:
+                m = self._collective.match(folded, pos)
+                if m:
+                    cands.append((m.end(), 2, "collective", "bare"))
+        m = self._openers.match(folded, pos) if opens & _OPENER else None
         if m and self._opener_ok(text, folded, pos, m.end()):
-            cands.append((m.end(), 1, "opener", self._state_of(text, pos, m.end())))
+            cands.append((m.end(), 1, "opener", ""))
         if in_list and not cands:
-            m = self._bare_fixed.match(folded, pos) or self._bare_noun.match(folded, pos)
+            fixed = self._bare_fixed.match(folded, pos) if opens & _BARE_FIXED else None
+            m = fixed or (self._bare_noun.match(folded, pos) if opens & _BARE_NOUN else None)
             if m:
-                fixed = bool(self._bare_fixed.match(folded, pos))
                 cands.append((m.end(), 0, "bare", "fixed" if fixed else "bare"))
         if not cands:
             return None
-        end, _prio, kind, state = max(cands, key=lambda c: (c[0], c[1]))
-        exc = self._exceptions.match(folded, pos)
+        end, _prio, kind, state = max(cands)  # the longest, then by priority (each kind has its own)
+        exc = self._exceptions.match(folded, pos) if opens & _EXCEPTION else None
         if exc and exc.end() >= end:
             return None
         if not lenient and kind != "abbreviation" and not text[pos].isupper():
             return None
-        return end, kind, state
+        return end, kind, state or self._state_of(text, pos, end)
+
+    def _may_open(self, text: str, pos: int) -> bool:
+        """Whether a strict name may begin at ``pos``: a capital, or an abbreviation (which, when all of them
+        begin with a capital, needs no try at a lower-case position)."""
+        if text[pos].isupper():
+            return True
+        return not self._abbr_capitalised and self._abbr.match(text, pos) is not None
+
+    def _opens(self, folded: str, pos: int) -> int:
+        """The bits of the lists that may begin at ``pos`` of the folded text, from its run of letters (see
+        :func:`_first_runs`); a list that cannot begin there needs no try."""
+        run = _RUN.match(folded, pos)
+        return self._always if run is None else self._gates.get(run.group(), 0) | self._always
+
+    def _abbr_at(self, text: str, pos: int, run: str) -> re.Match[str] | None:
+        """``_abbr.match(text, pos)`` where ``run`` is the run of letters at ``pos`` (as written)."""
+        if self._abbr_runs is not None and run not in self._abbr_runs:
+            return None
+        return self._abbr.match(text, pos)
 
     def _opener_ok(self, text: str, folded: str, pos: int, end: int) -> bool:
         """A one-syllable opener ("Sở", "Tổ", "Hội") begins a name only before a capitalised word, an
@@ -317,11 +435,7 @@ class UnitNames:
     def _state_of(text: str, start: int, end: int) -> str:
         """How the text up to ``end`` ends: an abbreviation, a capitalised syllable (which a lower-case one
         may complete) or a lower-case one."""
-        words = _TOKEN.findall(text[start:end])
-        last = words[-1] if words else ""
-        if _is_abbr(last) or _is_number(last):
-            return "abbr"
-        return "cap" if _is_cap(last) else "lower"
+        return _ending(text[start:end])
 
     def _ends_cleanly(self, text: str, folded: str, end: int) -> bool:
         """A bare collective noun is a list member only where its phrase ends: "đoàn thể và UBND ...", not
@@ -329,7 +443,7 @@ class UnitNames:
         j = end + len(_SPACES.match(text, end).group(0))
         if j >= len(text) or not text[j].isalnum():
             return True
-        return bool(self._predicate.match(folded, j) or re.match(r"(?:và|cùng)\b", folded[j:]))
+        return bool(self._predicate.match(folded, j) or _AND_OR_WITH.match(folded, j))
 
     # -- what may follow the first part ---------------------------------------------------------------------
 
@@ -339,7 +453,22 @@ class UnitNames:
         place name), ``bare`` (a collective noun that another may join: "các Phòng, đơn vị") or ``fixed``."""
         n = len(text)
         while True:
-            j = i + len(_SPACES.match(text, i).group(0))
+            w = _SPACED_WORD.match(text, i)
+            word, run = w.group(1, 2)
+            if word is not None:  # a word: not the end, a line break or punctuation
+                j, word_end = w.span(1)
+                if word_end == j + 2 and folded.startswith("và", j):
+                    nxt = self._after_and(text, folded, word_end, state)
+                    if nxt is None:
+                        return i
+                    i, state = nxt
+                    continue
+                step = self._step(text, folded, j, word, word_end, state, run)
+                if step is None:
+                    return i
+                i, state = step
+                continue
+            j = w.end()
             if j < n and text[j] == "\n" and state not in ("place", "placecap"):
                 k = self._header_wrap(text, folded, start, j)
                 if k is not None:
@@ -360,21 +489,7 @@ class UnitNames:
                 if tok and _is_cap(tok.group(0)) and not self._breakers.match(folded, k):
                     i, state = tok.end(), self._state_of(text, k, tok.end())
                     continue
-                return i
-            tok = _TOKEN.match(text, j)
-            if not tok:
-                return i
-            word = tok.group(0)
-            if folded.startswith("và", j) and tok.end() == j + 2:
-                nxt = self._after_and(text, folded, tok.end(), state)
-                if nxt is None:
-                    return i
-                i, state = nxt
-                continue
-            step = self._step(text, folded, j, word, tok.end(), state)
-            if step is None:
-                return i
-            i, state = step
+            return i  # any other character ends the name
 
     def _header_wrap(self, text: str, folded: str, start: int, j: int) -> int | None:
         """Where an upper-case header name wrapped onto the next line goes on ("ỦY BAN NHÂN DÂN" / "TỈNH LÂM
@@ -391,39 +506,43 @@ class UnitNames:
         return m.end()
 
     def _step(
-        self, text: str, folded: str, j: int, word: str, word_end: int, state: str
+        self, text: str, folded: str, j: int, word: str, word_end: int, state: str, run: str
     ) -> tuple[int, str] | None:
-        """One more part of a name at ``j`` (not a connector), or None where the name ends."""
-        if _is_cap(word):
+        """One more part of a name at ``j`` (not a connector), or None where the name ends. ``run`` is the
+        word's first run of letters."""
+        if word[0].isupper():  # _is_cap
             m = self._known.match(folded, j)
             if m:
                 return m.end(), self._state_of(text, j, m.end())
-            m = self._abbr.match(text, j)
+            m = self._abbr_at(text, j, run)
             if m:
                 return m.end(), "abbr"
             if state == "place" or state == "placecap":
                 return word_end, "placecap"
             return word_end, "abbr" if _is_abbr(word) or _is_number(word) else "cap"
-        if _is_number(word):
+        if word.isdigit():  # _is_number: a Roman numeral is capitalised
             return (word_end, "abbr") if state in ("cap", "abbr", "placecap", "lower") else None
-        m = self._genitive.match(folded, j)
-        if m and not self._tails.match(folded, j):
+        r = _RUN.match(folded, j)  # self._opens(folded, j), inlined: it is asked at every lower-case word
+        opens = self._always if r is None else self._gates.get(r.group(), 0) | self._always
+        if not opens & _LOWER_PARTS:  # none of what follows can begin here: the usual end of a name
+            return (word_end, "lower") if state == "cap" else None
+        m = self._genitive.match(folded, j) if opens & _GENITIVE else None
+        if m and not (opens & _TAIL and self._tails.match(folded, j)):
             inner = self.match(text, m.end())
             if inner is not None and inner.kind != "collective":
                 return inner.end, self._state_of(text, inner.start, inner.end)
             return None
         # the longest lower-case part that names use wins ("xã hội" over the level "xã"), unless the
-        # predicate begins here ("có trách nhiệm", but "có liên quan" is a tail)
-        parts = [
-            (m.end(), kind)
-            for rx, kind in ((self._admin, "place"), (self._tails, "tail"), (self._name_words, "lower"))
-            if (m := rx.match(folded, j))
-        ]
-        m = self._known.match(folded, j)
-        if m:
-            parts.append((m.end(), self._state_of(text, j, m.end())))
-        best = max(parts, default=None)
-        predicate = self._predicate.match(folded, j)
+        # predicate begins here ("có trách nhiệm", but "có liên quan" is a tail); what max() over the parts
+        # that match, in this order, would give
+        best: tuple[int, str] | None = None
+        for bit, rx, kind in self._lower_parts:
+            if opens & bit and (m := rx.match(folded, j)) and (best is None or (m.end(), kind) > best):
+                best = (m.end(), kind)
+        m = self._known.match(folded, j) if opens & _KNOWN else None
+        if m and (best is None or (m.end(), self._state_of(text, j, m.end())) > best):
+            best = (m.end(), self._state_of(text, j, m.end()))
+        predicate = self._predicate.match(folded, j) if opens & _PREDICATE else None
         if predicate and (best is None or predicate.end() >= best[0]):
             return None
         if best is not None:
@@ -469,15 +588,19 @@ class UnitNames:
     def _plain_cap(self, text: str, folded: str, k: int) -> bool:
         """A capitalised word at ``k`` that continues a name: not the start of another one, not a word that
         never does ("Nhân dân", "Nhà nước")."""
-        tok = _TOKEN.match(text, k)
-        if not tok or not _is_cap(tok.group(0)) or _is_abbr(tok.group(0)):
+        tok = _SPACED_WORD.match(text, k)
+        word = tok.group(1)
+        if word is None or tok.start(1) != k or not _is_cap(word) or _is_abbr(word):
             return False
-        if self._breakers.match(folded, k) or self._known.match(folded, k) or self._abbr.match(text, k):
+        opens = self._opens(folded, k)
+        if (
+            (opens & _BREAKER and self._breakers.match(folded, k))
+            or (opens & _KNOWN and self._known.match(folded, k))
+            or self._abbr_at(text, k, tok.group(2))
+        ):
             return False
-        return not (
-            self._openers.match(folded, k)
-            and self._opener_ok(text, folded, k, self._openers.match(folded, k).end())
-        )
+        opener = self._openers.match(folded, k) if opens & _OPENER else None
+        return not (opener and self._opener_ok(text, folded, k, opener.end()))
 
     def _internal_coordination(self, text: str, folded: str, k: int) -> int | None:
         """End of "B và C" after a comma inside a name ("Sở Văn hóa, Thể thao và Du lịch"), or None when what
@@ -535,11 +658,10 @@ class UnitNames:
         starts |= {m.start() for m in self._openers.finditer(folded, start, end)}
         out: list[NameMatch] = []
         last = start
-        abbr_at = self._abbr.match
         for s in sorted(starts):
             # Most starts are lower case ("ban hành", "tổ chức"), where a strict name can only open with an
             # abbreviation (as :meth:`_head` says first): passed over before the costlier tests.
-            if s < last or (not text[s].isupper() and not abbr_at(text, s)) or _inside_upper_run(text, s):
+            if s < last or not self._may_open(text, s) or _inside_upper_run(text, s):
                 continue
             m = self.match(text, s)
             if m is None or m.end > end or m.kind == "collective":
@@ -573,6 +695,24 @@ class UnitNames:
         out.append(s[last:])
         s = "".join(out)
         return s[:1].upper() + s[1:]
+
+
+def _union(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    return None if a is None or b is None else a | b
+
+
+def _gates(runs: dict[int, set[str] | None]) -> tuple[dict[str, int], int]:
+    """For :meth:`UnitNames._opens`: each run of letters → the bits of the lists that may begin with it, and
+    the bits of the lists that may begin anywhere (their runs are None)."""
+    gates: dict[str, int] = {}
+    always = 0
+    for bit, found in runs.items():
+        if found is None:
+            always |= bit
+            continue
+        for run in found:
+            gates[run] = gates.get(run, 0) | bit
+    return gates, always
 
 
 def _inside_upper_run(text: str, pos: int) -> bool:

@@ -120,8 +120,9 @@ class UnitExtractor:
     def find(self, doc: Segmented) -> list[Unit]:
         """Every unit row of ``doc``: the implementation sections' items, then the annexed task tables."""
         out: list[Unit] = []
+        lines = _LineIndex(doc.lines)
         for sec in self.implementation_sections(doc):
-            out.extend(self._section_units(doc, sec))
+            out.extend(self._section_units(doc, sec, lines))
         out.extend(self._table_units(doc))
         self._last = (weakref.ref(doc), doc.text, tuple(sorted((u.char_start, u.char_end) for u in out)))
         return out
@@ -150,11 +151,11 @@ class UnitExtractor:
                 return [s]
         return []
 
-    def _section_units(self, doc: Segmented, sec: Section) -> list[Unit]:
+    def _section_units(self, doc: Segmented, sec: Section, lines: _LineIndex) -> list[Unit]:
         children = _children(doc.sections)
         found: list[_Assignment] = []
         for child in children.get(sec.section_id, []) or self._paragraphs(doc, sec):
-            self._walk(doc, child, children, found, depth=0)
+            self._walk(doc, lines, child, children, found, depth=0)
         if not found:
             return []
         closing_at = self._closing_start(doc, found[-1], sec)
@@ -180,41 +181,50 @@ class UnitExtractor:
         return out
 
     def _walk(
-        self, doc: Segmented, s: Section, children: dict[str, list[Section]], out: list[_Assignment], depth: int
+        self,
+        doc: Segmented,
+        lines: _LineIndex,
+        s: Section,
+        children: dict[str, list[Section]],
+        out: list[_Assignment],
+        depth: int,
     ) -> None:
         """Read ``s`` as a unit's item; a theme heading hands over to its sub-items instead. A unit's item may
         still give sub-items to other units ("- Sở Y tế tham mưu triển khai Dự án 6 ..."): those are
         assignments of their own, and their text is not the item unit's task."""
-        found = self._assignment(doc, s)
+        found = self._assignment(doc, lines, s)
         if found is not None:
             out.append(found)
             own = {fold(self.names.canonical(n.text)) for n, _r in found.names}
             for child in children.get(s.section_id, []):
-                sub = self._assignment(doc, child, nested=True)
+                sub = self._assignment(doc, lines, child, nested=True)
                 if sub is not None and not own & {fold(self.names.canonical(n.text)) for n, _r in sub.names}:
                     out.append(sub)
                     found.excluded.append((child.char_start, child.char_end))
             return
         if depth < 2:
             for child in children.get(s.section_id, []):
-                self._walk(doc, child, children, out, depth + 1)
+                self._walk(doc, lines, child, children, out, depth + 1)
 
     # -- one item -------------------------------------------------------------------------------------------
 
-    def _assignment(self, doc: Segmented, s: Section, *, nested: bool = False) -> _Assignment | None:
+    def _assignment(
+        self, doc: Segmented, lines: _LineIndex, s: Section, *, nested: bool = False
+    ) -> _Assignment | None:
         """The units item ``s`` names and where its tasks are, or None when its heading names no unit. A
         ``nested`` item (inside another unit's item) counts only when its unit is the subject of what
         follows ("- Công an tỉnh tham mưu ..."), not a name in passing."""
         text = doc.text
-        line = _line_at(doc.lines, s.char_start)
+        line = lines.at(s.char_start)
         start = s.heading_start
         line_end = line.content_end
         f = fold(text[start:line_end])
+        folded_from = start
         cue = self._request.match(f)
         if cue and cue.end() < len(f) and f[cue.end()] in " \t":
             start += cue.end() + len(f[cue.end() :]) - len(f[cue.end() :].lstrip())
         names = self.names.match_list(text, start)
-        if not names and self._intro.match(fold(text[start:line_end])):
+        if not names and self._intro.match(f if start == folded_from else fold(text[start:line_end])):
             for comma in re.finditer(r",[ \t]*", text[start : min(line_end, start + 250)]):
                 names = self.names.match_list(text, start + comma.end())
                 if names and self._is_subject(text, names[-1].end, line_end):
@@ -515,22 +525,19 @@ def _children(sections: list[Section]) -> dict[str, list[Section]]:
     return out
 
 
-def _line_at(lines: list[Line], offset: int) -> Line:
-    i = bisect_right(_line_starts(lines), offset) - 1
-    return lines[max(i, 0)]
+class _LineIndex:
+    """The lines of one document by offset: their starts are listed once per reading of the document (by
+    :meth:`UnitExtractor.find`), and each item's line is then found by bisection rather than by a scan."""
 
+    def __init__(self, lines: list[Line]) -> None:
+        self._lines = lines
+        self._starts = [ln.start for ln in lines]
 
-_last_lines: tuple[list[Line], list[int]] | None = None
-
-
-def _line_starts(lines: list[Line]) -> list[int]:
-    """The starts of ``lines``, listed once per document rather than for every item: the last document's
-    list is kept while its lines are the ones asked about (the same list object, unchanged in length)."""
-    global _last_lines
-    last = _last_lines  # read once: another thread may replace it meanwhile
-    if last is None or last[0] is not lines or len(last[1]) != len(lines):
-        last = _last_lines = (lines, [ln.start for ln in lines])
-    return last[1]
+    def at(self, offset: int) -> Line:
+        """The line holding ``offset``: the last one that starts at or before it (the first line when none
+        does)."""
+        i = bisect_right(self._starts, offset) - 1
+        return self._lines[max(i, 0)]
 
 
 def _section_at(sections: list[Section], offset: int) -> Section:
