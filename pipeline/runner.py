@@ -12,6 +12,7 @@ whole batch is done.
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 import time
 import traceback
@@ -56,6 +57,14 @@ class DocResult:
 
 def discover(inputs: list[str | Path]) -> tuple[list[Path], list[ExtractionError]]:
     """The files named, and every file under the folders named (recursively, hidden ones skipped)."""
+    files, _real, missing = _discover(inputs)
+    return files, missing
+
+
+def _discover(inputs: list[str | Path]) -> tuple[list[Path], list[str], list[ExtractionError]]:
+    """:func:`discover`, with each file's resolved path: resolved once, as a run needs it three times
+    (duplicates, files inside the output folder, the manifest) and resolving costs a system call per
+    folder of the path."""
     files: list[Path] = []
     missing: list[ExtractionError] = []
     for item in inputs:
@@ -69,9 +78,16 @@ def discover(inputs: list[str | Path]) -> tuple[list[Path], list[ExtractionError
             files.append(path)
         else:
             missing.append(ExtractionError(str(path), "discover", "missing", f"{path}: no such file or folder"))
-    seen: set[Path] = set()
-    unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
-    return unique, missing
+    unique: list[Path] = []
+    real: list[str] = []
+    seen: set[str] = set()
+    for f in files:
+        resolved = os.path.realpath(f)  # what Path.resolve gives, without its extra stat
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(f)
+            real.append(resolved)
+    return unique, real, missing
 
 
 @cache
@@ -270,37 +286,104 @@ def _to_normalized(repair: Repair, norm: NormalizedText, doc_id: str) -> Repair:
     return replace(repair, doc_id=doc_id, char_start=start, char_end=end)
 
 
-def _retarget(result: Any, path: Path, doc_id: str) -> Any:
-    """A cached outcome made to name this run's file and doc_id (the same content may have moved)."""
-    if isinstance(result, ExtractionError):
-        return replace(result, source_path=str(path))
-    result.document = replace(
-        result.document, doc_id=doc_id, source_path=str(path), text_path=f"texts/{doc_id}.txt"
-    )
-    for rows in result.records.values():
-        for row in rows:
-            row.doc_id = doc_id
-    result.repairs = [replace(x, doc_id=doc_id) for x in result.repairs]
-    return result
+#: Where a document's rows name it: each per-document table's doc_id column, and the documents row's file
+#: and text (what :func:`_retarget` rewrites when a cached document has become another file).
+_DOC_ID_AT = {table: columns.index("doc_id") for table, columns in COLUMNS.items() if "doc_id" in columns}
+_SOURCE_PATH_AT = COLUMNS["documents"].index("source_path")
+_TEXT_PATH_AT = COLUMNS["documents"].index("text_path")
+
+
+def _rows_from(pickled: bytes) -> Rows:
+    """:class:`Rows` from the pickle of their values (how they cross from a pool worker)."""
+    return Rows(pickle.loads(pickled))
 
 
 @dataclass
 class Rows:
     """A document's rows for the tables (:func:`values_of`), once its text and cache entry are written:
-    all a pool worker sends back, a fraction of the pickle of the whole :class:`DocResult`."""
+    all a pool worker sends back, a fraction of the pickle of the whole :class:`DocResult`. They cross as
+    the pickle of their values, made once for both the cache entry and the way back."""
 
     values: dict[str, list[tuple]]
+    #: The same values pickled, when the document's cache entry is made of them: a pool worker then sends
+    #: these bytes as they are instead of pickling the rows a second time.
+    pickled: bytes | None = field(default=None, repr=False, compare=False)
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        pickled = self.pickled
+        if pickled is None:
+            pickled = pickle.dumps(self.values, protocol=pickle.HIGHEST_PROTOCOL)
+        return _rows_from, (pickled,)
+
+
+def _retarget(values: dict[str, list[tuple]], path: Path, doc_id: str) -> dict[str, list[tuple]]:
+    """A cached document's rows made to name this run's file and doc_id (the same content may have moved
+    or been renamed): the documents row's doc_id, source_path and text_path, every other row's doc_id."""
+    text_path = f"texts/{doc_id}.txt"
+    document = list(values["documents"][0])
+    was = document[_DOC_ID_AT["documents"]]
+    if (was, document[_SOURCE_PATH_AT], document[_TEXT_PATH_AT]) == (doc_id, str(path), text_path):
+        return values  # the usual re-run: the same file under the same name
+    document[_DOC_ID_AT["documents"]] = doc_id
+    document[_SOURCE_PATH_AT] = str(path)
+    document[_TEXT_PATH_AT] = text_path
+    values["documents"] = [tuple(document)]
+    if was != doc_id:
+        for table, rows in values.items():
+            at = _DOC_ID_AT[table]
+            if table != "documents" and rows:
+                values[table] = [(*row[:at], doc_id, *row[at + 1 :]) for row in rows]
+    return values
+
+
+def _reuse(entry: tuple[bytes, bytes], path: Path, doc_id: str, out: Path) -> Rows | ExtractionError | None:
+    """A cached outcome (what :func:`settle` stored) made to name this run's file and doc_id, with its text
+    back in ``out``; None when the entry cannot be used (then the document is computed again)."""
+    value, text = entry
+    try:
+        outcome = pickle.loads(value)
+    except Exception:  # whatever is wrong with it, an entry that does not load is recomputed
+        return None
+    if isinstance(outcome, ExtractionError):
+        return replace(outcome, source_path=str(path))
+    if not isinstance(outcome, dict):
+        return None
+    values = _retarget(outcome, path, doc_id)
+    _restore_text(out / values["documents"][0][_TEXT_PATH_AT], text)
+    return Rows(values)
+
+
+def _restore_text(dest: Path, data: bytes) -> None:
+    """Put a cached document's text at ``dest``, unless the file already holds exactly that (the usual
+    re-run: reading the file back costs a fraction of writing it again)."""
+    try:
+        with dest.open("rb") as fh:
+            if fh.read(len(data) + 1) == data:
+                return
+    except OSError:
+        pass
+    write_text(dest, data.decode("utf-8"))
 
 
 def settle(outcome: Any, out: Path, key: str | None, cache: Path | None) -> Any:
     """File a document's outcome where it is computed: its cache entry (under ``key``, when there is a
-    cache), its text into ``out``; what is left for the tables is its :class:`Rows` (or the error)."""
-    if cache is not None and key is not None:
-        ResultCache(cache).put(key, outcome)
+    cache), its text into ``out``; what is left for the tables is its :class:`Rows` (or the error).
+
+    The entry of a document is its rows for the tables, pickled, and its text in UTF-8, not its whole
+    :class:`DocResult` of records, which is larger and several times slower to pickle and load; the entry of
+    a failure is the pickled :class:`ExtractionError`."""
+    store = ResultCache(cache) if cache is not None and key is not None else None
     if isinstance(outcome, ExtractionError):
+        if store is not None:
+            store.put(key, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
         return outcome
+    values = values_of(outcome)
+    pickled = None
+    if store is not None:
+        pickled = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+        store.put(key, pickled, outcome.text.encode("utf-8"))
     write_text(out / outcome.document.text_path, outcome.text)
-    return Rows(values_of(outcome))
+    return Rows(values, pickled)
 
 
 def audit_staged(writer: TableWriter) -> None:
@@ -362,14 +445,14 @@ def _plan(
 
 
 def _manifest(
-    files: list[Path], ids: list[str], keys: list[str | None], errors: list[ExtractionError]
+    real: list[str], ids: list[str], keys: list[str | None], errors: list[ExtractionError]
 ) -> dict[str, Any] | None:
-    """What a run reads: every input with its id and cache key (content hash and pipeline fingerprint),
-    and the inputs that could not be read at all. None when a file could not be hashed (nothing can then
-    be said to be unchanged)."""
+    """What a run reads: every input (its resolved path) with its id and cache key (content hash and
+    pipeline fingerprint), and the inputs that could not be read at all. None when a file could not be
+    hashed (nothing can then be said to be unchanged)."""
     if any(k is None for k in keys):
         return None
-    inputs = [[str(f.resolve()), doc_id, key] for f, doc_id, key in zip(files, ids, keys, strict=True)]
+    inputs = [[path, doc_id, key] for path, doc_id, key in zip(real, ids, keys, strict=True)]
     inputs += [["error", e.source_path, e.error_type, e.message] for e in errors]
     return {"inputs": inputs}
 
@@ -433,16 +516,18 @@ def run(
     started = time.perf_counter()
     out = Path(out_dir)
     jobs = jobs or default_jobs()
-    files, errors = discover(inputs)
-    out_resolved = out.resolve()  # never read a previous run's texts back in as plans
-    files = [f for f in files if out_resolved not in f.resolve().parents]
+    files, real, errors = _discover(inputs)
+    inside_out = os.path.join(os.path.realpath(out), "")  # never read a previous run's texts back in as plans
+    kept = [i for i, path in enumerate(real) if not path.startswith(inside_out)]
+    files, real = [files[i] for i in kept], [real[i] for i in kept]
     ids = _doc_ids(files)
     store = ResultCache(out / ".cache") if use_cache else None
     keys, hits, todo = _plan(files, ids, store, force)
-    manifest = _manifest(files, ids, keys, errors)
+    manifest = _manifest(real, ids, keys, errors)
     if store is not None and not force and manifest is not None:
         last = store.last_run()
         if last is not None and last.get("inputs") == manifest["inputs"] and _outputs_present(out):
+            store.close()
             counts = last.get("counts", {})
             return RunSummary(
                 int(counts.get("done", 0)),
@@ -454,6 +539,7 @@ def run(
             )
     if store is not None:
         store.forget_run()
+        store.open()  # here, before any worker starts (they would otherwise race to create it)
     cached = 0
 
     tables = [t for t in COLUMNS if t not in {"errors", *CORPUS_TABLES}]
@@ -470,8 +556,6 @@ def run(
             writer.append("errors", [_row(outcome)], index)
             failed += 1
         else:
-            if not isinstance(outcome, Rows):
-                outcome = settle(outcome, out, None, None)
             for table, values in outcome.values.items():
                 writer.append_values(table, values, index)
             done += 1
@@ -480,31 +564,37 @@ def run(
     try:
         for index in hits:  # loaded one at a time: a whole cached corpus would not fit in memory
             hit = store.get(keys[index]) if store is not None and keys[index] is not None else None
-            if hit is None:  # damaged or outdated since it was found: computed with the rest
+            outcome = None if hit is None else _reuse(hit, files[index], ids[index], out)
+            if outcome is None:  # damaged or outdated since it was found: computed with the rest
                 todo.append(Task(index, str(files[index]), ids[index]))
                 continue
-            take(index, _retarget(hit, files[index], ids[index]))
+            take(index, outcome)
             cached += 1
         todo.sort(key=attrgetter("index"))
+        cache_dir = None if store is None else store.folder
         if not dask:  # the workers share this disk: each files its documents (text, cache entry) itself
-            cache = None if store is None else str(store.folder)
-            todo = [replace(t, out=str(out), key=keys[t.index], cache=cache) for t in todo]
+            folder = None if cache_dir is None else str(cache_dir)
+            todo = [replace(t, out=str(out), key=keys[t.index], cache=folder) for t in todo]
         for index, outcome in execute(todo, jobs=jobs, dask=dask, timeout=timeout):
-            if dask and store is not None and keys[index] is not None:
-                store.put(keys[index], outcome)
+            if dask:  # a Dask worker may not share this disk: its documents are filed here
+                outcome = settle(outcome, out, keys[index], cache_dir)
             bar.set_postfix_str(files[index].name[:40])
             take(index, outcome)
         bar.close()
         audit_staged(writer)
         writer.finish()
-        if store is not None and manifest is not None:
-            store.record_run({**manifest, "counts": {"done": done, "failed": failed + len(errors)}})
+        if store is not None:
+            if manifest is not None:
+                store.record_run({**manifest, "counts": {"done": done, "failed": failed + len(errors)}})
+            store.collect()
     except KeyboardInterrupt:
         interrupted = True
         bar.close()
         writer.abort()
         raise
     finally:
+        if store is not None:
+            store.close()
         if interrupted:
             print(
                 f"interrupted: {done + failed} document(s) finished and cached; the previous tables are "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +18,20 @@ from pipeline.runner import run
 from tests.conftest import SEEDS
 
 TABLES = ["documents", "sections", "citations", "phases", "units", "fields", "pages", "errors"]
+
+
+def _entries(cache: Path) -> int:
+    """How many entries the cache folder's database holds (0 before it exists), read with a connection of
+    its own, as another process would."""
+    if not (cache / "results.sqlite").exists():
+        return 0
+    con = sqlite3.connect(cache / "results.sqlite", timeout=30)
+    try:
+        return con.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+    except sqlite3.OperationalError:  # created but not yet set up by the run
+        return 0
+    finally:
+        con.close()
 
 
 def _tables(out: Path) -> dict[str, pd.DataFrame]:
@@ -115,14 +130,14 @@ def test_interrupted_run_resumes_without_loss_or_duplicates(corpus: Path, serial
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
     cache = out / ".cache"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(cache.rglob("*.pkl"))) < 3:
+    while time.monotonic() < deadline and _entries(cache) < 3:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "resume" in err
     assert not (out / "documents.csv").exists()  # no half-written tables
-    cached_before = len(list(cache.rglob("*.pkl")))
+    cached_before = _entries(cache)
     assert 3 <= cached_before < 40
     pipeline_fingerprint.cache_clear()  # as a fresh process would, e.g. after an edit during this session
     summary = run([src], out, progress=False, jobs=1)
@@ -140,9 +155,13 @@ def test_a_damaged_cache_entry_is_recomputed_and_the_rest_reused(
     shutil.copytree(corpus, src)
     out = tmp_path / "out"
     run([src], out, progress=False, jobs=1)
-    entries = sorted((out / ".cache").rglob("*.pkl"))
-    assert len(entries) == 6
-    entries[0].write_bytes(b"not a pickle")
+    assert _entries(out / ".cache") == 6
+    con = sqlite3.connect(out / ".cache" / "results.sqlite")
+    segment, offset = con.execute("SELECT segment, offset FROM entries ORDER BY key LIMIT 1").fetchone()
+    con.close()
+    with (out / ".cache" / "segments" / segment).open("r+b") as fh:
+        fh.seek(offset)
+        fh.write(b"not a pickle")
     (out / "audit.md").unlink()  # an output gone: the tables are rebuilt, from the cache where it is sound
     summary = run([src], out, progress=False, jobs=1)
     assert (summary.done, summary.failed, summary.cached) == (5, 1, 5)
