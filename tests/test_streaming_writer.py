@@ -266,3 +266,182 @@ def test_rows_keep_the_batch_order_whatever_order_they_come_in(tmp_path):
     ]
     writer.finish()
     assert list(pd.read_csv(tmp_path / "errors.csv").source_path) == ["a", "b", "b2", "c", "e", "f"]
+
+
+STREAMED = ["documents", "sections", "phases", "units", "errors"]
+HOSTILE = [
+    *(t for t in TEXTS if t is not None),
+    "",
+    '"',
+    '""',
+    ",",
+    "\n",
+    "\r",
+    "a\r\nb",
+    "\x00",
+    "x\x1fy",
+    "Đ,“ư”",
+    " lead",
+    "trail ",
+    "1",
+    "NULL",
+]
+
+
+def _docs(seed: int, n_docs: int = 40) -> list[dict[str, list[tuple]]]:
+    """Rows of ``n_docs`` documents for :data:`STREAMED`, each a tuple of the table's columns as the
+    runner stages them: text (any character, some None), ints and bools (some None)."""
+    from pipeline.tables import BOOLEAN_COLUMNS, INTEGER_COLUMNS
+
+    rng = random.Random(seed)
+
+    def value(col: str) -> object:
+        if rng.random() < 0.15:
+            return None
+        if col in INTEGER_COLUMNS:
+            return rng.randint(-(10**12), 10**12)
+        if col in BOOLEAN_COLUMNS:
+            return rng.random() < 0.5
+        return rng.choice(HOSTILE) + rng.choice(HOSTILE)
+
+    return [
+        {name: [tuple(value(c) for c in COLUMNS[name]) for _ in range(rng.randint(0, 9))] for name in STREAMED}
+        for _ in range(n_docs)
+    ]
+
+
+def _plain_row(name: str, text: str) -> tuple:
+    """A row of table ``name``: ``text`` in its text columns, 1 in its integer ones, True in its booleans."""
+    from pipeline.tables import BOOLEAN_COLUMNS, INTEGER_COLUMNS
+
+    return tuple(1 if c in INTEGER_COLUMNS else True if c in BOOLEAN_COLUMNS else text for c in COLUMNS[name])
+
+
+def _write(out: Path, docs: list[dict[str, list[tuple]]], order: list[int]) -> TableWriter:
+    """Stage ``docs`` in ``order`` (their places in the batch are their indices) and finish."""
+    writer = TableWriter(out, STREAMED)
+    for k in order:
+        for name, values in docs[k].items():
+            writer.append_values(name, values, k)
+    return writer
+
+
+def _same_outputs(a: Path, b: Path, tables: list[str]) -> None:
+    for name in tables:
+        assert (a / f"{name}.csv").read_bytes() == (b / f"{name}.csv").read_bytes(), name
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(a / f"{name}.parquet"), pd.read_parquet(b / f"{name}.parquet")
+        )
+        rows = [sqlite3.connect(p / "plans.db").execute(f'SELECT * FROM "{name}"').fetchall() for p in (a, b)]
+        assert rows[0] == rows[1], name
+
+
+@pytest.mark.parametrize(("seed", "group_bytes"), [(0, 8 << 20), (1, 8 << 20), (2, 3000)])
+def test_tables_written_as_rows_come_are_the_ones_read_back(tmp_path, monkeypatch, seed, group_bytes):
+    """Documents staged in input order are exported as they come (in several chunks and row groups, the
+    streams holding little enough together that they write some early); staged out of order, from
+    plans.db at the end: the same files either way, and what whole frames give."""
+    monkeypatch.setattr(TableWriter, "CHUNK_ROWS", 13)
+    monkeypatch.setattr(TableWriter, "FLUSH_ROWS", 11)
+    monkeypatch.setattr(TableWriter, "ROW_GROUP_ROWS", 30)
+    monkeypatch.setattr(TableWriter, "ROW_GROUP_BYTES", group_bytes)
+    docs = _docs(seed)
+    streamed = _write(tmp_path / "in_order", docs, list(range(len(docs))))
+    assert all(streamed._streams[name] is not None for name in STREAMED)
+    streamed.finish()
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    read_back = _write(tmp_path / "shuffled", docs, order)
+    assert all(read_back._streams[name] is None for name in STREAMED)
+    read_back.finish()
+    _same_outputs(tmp_path / "in_order", tmp_path / "shuffled", STREAMED)
+    for name in STREAMED:
+        whole = frame(name, [v for doc in docs for v in doc[name]])
+        whole.to_csv(tmp_path / "whole.csv", index=False, encoding="utf-8")
+        assert (tmp_path / "in_order" / f"{name}.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "in_order" / f"{name}.parquet"), whole)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "odd"),
+    [
+        ("sections", "level", 3.0),
+        ("sections", "level", 2.5),
+        ("sections", "level", True),
+        ("sections", "level", "7"),
+        ("sections", "level", float("nan")),
+        ("sections", "level", pd.NA),
+        ("sections", "heading", 5),
+        ("sections", "heading", 1.5),
+        ("sections", "heading", b"12"),
+        ("sections", "heading", pd.NA),
+        ("phases", "start_inferred", 1),
+        ("phases", "start_inferred", 2),
+        ("phases", "start_inferred", float("nan")),
+    ],
+    ids=lambda v: repr(v)[:8],
+)
+def test_a_value_sqlite_stores_otherwise_sends_the_table_to_plans_db(tmp_path, monkeypatch, table, column, odd):
+    """A value of another type than its column's, which SQLite would convert (an int in a text column is
+    stored as text, 3.0 in an integer one as 3), or Arrow would not take, stops the export as rows come:
+    the table is read back from plans.db, as SQLite stored it; the same files as when it is never streamed."""
+    monkeypatch.setattr(TableWriter, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(TableWriter, "FLUSH_ROWS", 3)
+    docs = _docs(7, 12)
+    row = dict(zip(COLUMNS[table], _plain_row(table, "x"), strict=True))
+    docs[6][table].append(tuple({**row, column: odd}.values()))
+    streamed = TableWriter(tmp_path / "in_order", STREAMED)
+    read_back = TableWriter(tmp_path / "shuffled", STREAMED)
+    for writer, order in ((streamed, range(12)), (read_back, reversed(range(12)))):
+        for k in order:
+            for name, values in docs[k].items():
+                writer.append_values(name, values, k)
+    streamed.finish()
+    read_back.finish()
+    _same_outputs(tmp_path / "in_order", tmp_path / "shuffled", STREAMED)
+
+
+def test_a_late_row_sends_the_table_to_plans_db(tmp_path, monkeypatch):
+    """A row staged for a document before the last one taken (a pool's worker was late) drops the files
+    written so far; the table is exported from plans.db, in input order; other tables go on streaming."""
+    monkeypatch.setattr(TableWriter, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(TableWriter, "FLUSH_ROWS", 3)
+    docs = _docs(3, 30)
+    writer = _write(tmp_path / "late", docs, list(range(20)))
+    writer.append_values("sections", [_plain_row("sections", "late")], 4)
+    assert writer._streams["sections"] is not None  # still held, not yet stored
+    writer.select("sections", ["doc_id"])  # a read stores what is held first
+    list(writer.select("sections", ["doc_id"]))
+    assert writer._streams["sections"] is None and writer._streams["units"] is not None
+    for k in range(20, 30):
+        for name, values in docs[k].items():
+            writer.append_values(name, values, k)
+    writer.finish()
+    assert sorted(p.name for p in (tmp_path / "late").iterdir() if p.name.startswith(".")) == []
+    docs[4]["sections"].append(_plain_row("sections", "late"))
+    _write(tmp_path / "ref", docs, list(reversed(range(30)))).finish()
+    _same_outputs(tmp_path / "late", tmp_path / "ref", STREAMED)
+
+
+def test_an_aborted_stream_leaves_no_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(TableWriter, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(TableWriter, "FLUSH_ROWS", 3)
+    docs = _docs(1, 20)
+    writer = _write(tmp_path, docs, list(range(20)))
+    assert any(p.name.startswith(".sections.csv.") for p in tmp_path.iterdir())  # written as rows came
+    writer.abort()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_several_rows_per_insert_store_what_one_per_insert_stores(tmp_path, monkeypatch):
+    """Rows go into plans.db many per statement: the same rows, rowids and types as one per statement."""
+    import pipeline.tables as tables
+
+    docs = _docs(5, 60)
+    _write(tmp_path / "many", docs, list(range(60))).finish()
+    monkeypatch.setattr(tables, "_rows_per_insert", lambda name: 1)
+    _write(tmp_path / "one", docs, list(range(60))).finish()
+    for name in STREAMED:
+        sql = f'SELECT rowid, *, {", ".join(f"typeof({c!r})" for c in COLUMNS[name])} FROM "{name}"'
+        a, b = (sqlite3.connect(tmp_path / d / "plans.db").execute(sql).fetchall() for d in ("many", "one"))
+        assert a == b and len(a) > 50, name
