@@ -496,6 +496,42 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+#: Most finished documents :func:`in_order` holds back while it waits for an earlier one (a few pool
+#: batches: a document's rows are tens of KB).
+HELD_OUTCOMES = 64
+
+
+def in_order(
+    outcomes: Iterator[tuple[int, Any]], order: list[int], limit: int = HELD_OUTCOMES
+) -> Iterator[tuple[int, Any]]:
+    """``(index, outcome)`` pairs as workers finish them, handed on in ``order`` (the order the tasks were
+    given in) whenever that costs holding at most ``limit`` of them.
+
+    Why: a table whose rows reach the writer in input order is exported as they come, and one that does
+    not must be read back from ``plans.db`` at the end (:class:`pipeline.tables.TableWriter`); pool workers
+    finish their batches a little out of order. A document far behind the rest (a slow scan) does not hold
+    up the batch: past ``limit`` the held outcomes go on at once, and the tables are then read back.
+    """
+    held: dict[int, Any] = {}
+    passed: set[int] = set()  # handed on ahead of their turn
+    k = 0
+    for index, outcome in outcomes:
+        held[index] = outcome
+        while k < len(order) and (order[k] in held or order[k] in passed):
+            i = order[k]
+            k += 1
+            if i in passed:
+                passed.discard(i)
+            else:
+                yield i, held.pop(i)
+        if len(held) > limit:
+            for i in sorted(held):
+                passed.add(i)
+                yield i, held.pop(i)
+    for i in sorted(held):
+        yield i, held[i]
+
+
 def run(
     inputs: list[str | Path],
     out_dir: str | Path,
@@ -575,7 +611,8 @@ def run(
         if not dask:  # the workers share this disk: each files its documents (text, cache entry) itself
             folder = None if cache_dir is None else str(cache_dir)
             todo = [replace(t, out=str(out), key=keys[t.index], cache=folder) for t in todo]
-        for index, outcome in execute(todo, jobs=jobs, dask=dask, timeout=timeout):
+        finished = execute(todo, jobs=jobs, dask=dask, timeout=timeout)
+        for index, outcome in in_order(finished, [t.index for t in todo], HELD_OUTCOMES):
             if dask:  # a Dask worker may not share this disk: its documents are filed here
                 outcome = settle(outcome, out, keys[index], cache_dir)
             bar.set_postfix_str(files[index].name[:40])

@@ -163,3 +163,23 @@ def test_audit_command_rewrites_the_audit_tables(batch: tuple[Path, Path], capsy
 
 def test_audit_command_on_a_folder_without_tables(tmp_path: Path) -> None:
     assert main(["audit", str(tmp_path)]) == 1
+
+
+def test_outcomes_are_handed_on_in_task_order_when_few_are_early():
+    """Pool workers finish a little out of order; the writer gets the outcomes in task order (so it can
+    export tables as rows come) as long as no more than the limit wait for an earlier one."""
+    from pipeline.runner import in_order
+
+    finished = [(2, "c"), (0, "a"), (3, "d"), (1, "b"), (5, "f"), (4, "e")]
+    assert list(in_order(iter(finished), [0, 1, 2, 3, 4, 5], limit=8)) == sorted(finished)
+
+
+def test_a_document_far_behind_does_not_hold_up_the_rest():
+    """Past the limit the held outcomes go on at once; the late one still comes, and none twice."""
+    from pipeline.runner import in_order
+
+    finished = [(1, "b"), (2, "c"), (3, "d"), (4, "e"), (0, "a"), (5, "f")]
+    got = list(in_order(iter(finished), [0, 1, 2, 3, 4, 5], limit=2))
+    assert got[:3] == [(1, "b"), (2, "c"), (3, "d")]  # released when a third was held
+    assert sorted(got) == sorted(finished) and len(got) == len(finished)
+    assert got.index((0, "a")) < got.index((5, "f"))
