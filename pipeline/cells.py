@@ -13,6 +13,9 @@ def cell_text(value: Any) -> str:
     """``value`` as stripped text; missing values (None, NaN, pandas NA, and their CSV spellings) are empty."""
     if value is None:
         return ""
+    if type(value) is str:  # most cells: no string is a missing value to pandas, so its test is skipped
+        text = value.strip()
+        return "" if text in _MISSING else text
     try:
         if pd.isna(value):
             return ""

@@ -319,3 +319,16 @@ def test_one_number_in_two_provinces_resolves_to_the_citing_plans_own(tmp_path):
     edges = results["edges"].set_index("doc_id")
     assert (edges.loc["sub", "target_doc_id"], edges.loc["sub", "resolved_by"]) == ("lai_chau", "number")
     assert set(results["audit_findings"].query("doc_id == 'sub'")["check"]) == set()
+
+
+def test_cell_text_reads_strings_as_the_pandas_path_does():
+    """cell_text skips pandas' missing-value test for strings (the audit reads thousands of cells): a
+    string's reading is the same as through that test, missing spellings included."""
+    import pandas as pd
+
+    from pipeline.cells import _MISSING, cell_text
+
+    for value in ["  x ", "nan", " None ", "", "<NA>", "NaT", "a\n", "NA", "0", "Kế hoạch 173-KH/TU"]:
+        plain = "" if pd.isna(value) else str(value).strip()
+        assert cell_text(value) == ("" if plain in _MISSING else plain)
+    assert [cell_text(v) for v in (None, pd.NA, float("nan"), 3)] == ["", "", "", "3"]

@@ -243,3 +243,15 @@ def test_a_seed_plan_read_end_to_end() -> None:
     assert {p.parent_phase for p in found if p.parent_phase} == {"2", "3", "4"}
     during_xiv = next(p for p in found if p.parent_phase == "4" and p.start_date)
     assert (during_xiv.start_date, during_xiv.end_date) == ("2026-01-19", "2026-01-23")
+
+
+@pytest.mark.parametrize(
+    "line", ["Đợt 1: từ nay", "ĐỢT 2", "Ðợt 3", "đợt 4", "Giai đoạn 2", "GIAI ĐOẠN II", "Tuyên truyền"]
+)
+def test_label_gate_lets_every_label_through(line: str) -> None:
+    """The first-letter gate before the label pattern never hides a line the pattern matches."""
+    x = phases.PhaseExtractor()
+    folded = phases.comparison_form(line)
+    gate = x._may_label(line, phases._Line(start=0, end=len(line), content_start=0))
+    assert gate or x._label.match(folded) is None
+    assert gate == (line[0].lower() in "đðg")

@@ -20,6 +20,7 @@ from functools import cache
 
 from pipeline.extractors.temporal import Context, TemporalGrammar, TimeRange, comparison_form
 from pipeline.model import DocumentRecord, Phase, Section
+from pipeline.rules.gazetteer import fold
 from pipeline.rules.phrases import alternation
 from pipeline.rules.temporal_rules import TemporalRules
 from pipeline.segment import Segmented
@@ -47,6 +48,9 @@ class PhaseExtractor:
         words = alternation(self.rules.phase_label_words)
         self._label = re.compile(r"(?P<label>" + words + r"\s+(?:\d{1,2}|[ivxl]{1,4}))(?![\w/])")
         self._label_word = re.compile(words)
+        # The letters a label can open with, without diacritics: most items open with another letter, and
+        # one look at their first character spares folding their line to try the label pattern.
+        self._label_initials = frozenset(fold(w, strip_diacritics=True)[:1] for w in self.rules.phase_label_words)
         self._timeline = re.compile(r"(?<!\w)" + alternation(self.rules.timeline_words) + r"(?!\w)")
         self._peak = re.compile(r"(?<!\w)" + alternation(self.rules.peak_cues) + r"(?!\w)")
         cue, objects = alternation(self.rules.self_period_cues), alternation(self.rules.self_period_objects)
@@ -90,11 +94,17 @@ class PhaseExtractor:
         line = None
         if s.marker != "bullet":  # a bullet has no number, so its line is not read for a label
             line = _first_line(doc, s)
-            if self._label.match(comparison_form(doc.text[line.start : line.end])):
+            text = doc.text
+            if self._may_label(text, line) and self._label.match(comparison_form(text[line.start : line.end])):
                 return True
         if not self._in_timeline(s, by_id):
             return False
         return self._leading_period(doc, s, line or _first_line(doc, s)) is not None
+
+    def _may_label(self, text: str, line: _Line) -> bool:
+        """Whether the line may open with a phase label: its first letter, without diacritics, is one a
+        label opens with (folding keeps each letter's base, so no label is missed)."""
+        return line.start < line.end and fold(text[line.start], strip_diacritics=True) in self._label_initials
 
     def _in_timeline(self, s: Section, by_id: dict[str, Section]) -> bool:
         """Whether ``s`` sits directly under a heading about time (a level-1 timeline section, or a
