@@ -303,10 +303,10 @@ def test_a_trie_keeps_the_order_of_the_alternation() -> None:
 
 
 def test_a_strict_name_in_lower_case_needs_an_abbreviation(names: UnitNames) -> None:
-    """``_head`` gives up at once on a lower-case position where no abbreviation begins, when matching
-    strictly: whatever else begins there, the name it makes is not an abbreviation, and a strict name that
-    is not one must begin with a capital. Checked against the lenient reading at every position of the
-    seed plans."""
+    """``match`` and ``find_all`` give up at once on a lower-case position where no abbreviation begins, when
+    matching strictly (``_may_open``), without asking ``_head``: whatever else begins there, the name it makes
+    is not an abbreviation, and a strict name that is not one must begin with a capital. Checked against
+    ``_head`` itself and the lenient reading at every position of the seed plans."""
     from pipeline.extractors.unit_names import _folded
 
     for path in sorted((Path(__file__).resolve().parent.parent / "corpora" / "seeds").glob("*.txt")):
@@ -318,3 +318,19 @@ def test_a_strict_name_in_lower_case_needs_an_abbreviation(names: UnitNames) -> 
             assert names._head(text, folded, pos, False, False) is None
             head = names._head(text, folded, pos, True, False)
             assert head is None or head[1] != "abbreviation", (path.name, pos)
+
+
+def test_the_last_word_read_backwards_is_the_last_word() -> None:
+    """``_inside_upper_run`` matches ``_LAST_WORD_REVERSED`` at the start of the reversed text instead of
+    searching it for ``_LAST_WORD``: the same word (or none) for every ending of the text before a name,
+    a final line break that ``$`` passes over included."""
+    import itertools
+
+    from pipeline.extractors.unit_names import _LAST_WORD, _LAST_WORD_REVERSED
+
+    pieces = ["", "ỦY", "BAN", "a", "x_1", " ", "  ", "\t", "\n", ",", "-", "\u00a0", "(", "HỘI"]
+    for parts in itertools.product(pieces, repeat=4):
+        before = "".join(parts)
+        m1 = _LAST_WORD.search(before)
+        m2 = _LAST_WORD_REVERSED.match(before[::-1])
+        assert (m1 and m1.group(1)) == (m2 and m2.group(1)[::-1]), repr(before)

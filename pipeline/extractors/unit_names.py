@@ -70,6 +70,10 @@ _DASH = re.compile(r"[ \t]*[-–][ \t]*")
 _END_STRIP = " \t,;:-–"
 _BLANKS = r"[ \t]+"
 _LAST_WORD = re.compile(r"(\w+)[ \t]+$")
+#: :data:`_LAST_WORD` read backwards: matched at the start of the reversed text, group 1 is the same word
+#: reversed (``$`` also matches before a final line break, hence the ``\n?``). A search for ``_LAST_WORD``
+#: tries every position of the text before it finds the last word; this is one match.
+_LAST_WORD_REVERSED = re.compile(r"\n?[ \t]+(\w+)")
 
 
 @dataclass(frozen=True)
@@ -348,8 +352,16 @@ class UnitNames:
         if pos >= len(text) or (pos > 0 and text[pos - 1].isalnum()):
             return None
         if not lenient and not self._may_open(text, pos):
-            return None  # what _head says first, said before the text is folded (a task's text, say)
-        folded = _folded(text)
+            # Strictly, only an abbreviation may open a name in lower case (see the test at the end of
+            # :meth:`_head`), and none does here: most of the openers a plan's text holds ("đại hội", "nhiệm
+            # vụ") stop here, before the text is folded (a task's text, say) and the patterns are tried.
+            return None
+        return self._match_at(text, _folded(text), pos, lenient, in_list)
+
+    def _match_at(self, text: str, folded: str, pos: int, lenient: bool, in_list: bool) -> NameMatch | None:
+        """:meth:`match` once its cheap tests have passed: nothing before ``pos`` joins it to a word, and a
+        strict name may open there (:meth:`_may_open`). :meth:`find_all` makes those tests itself, with the
+        text folded once, and comes straight here."""
         head = self._head(text, folded, pos, lenient, in_list)
         if head is None:
             return None
@@ -364,12 +376,8 @@ class UnitNames:
         return NameMatch(pos, end, text[pos:end], "collective" if kind == "bare" else kind)
 
     def _head(self, text: str, folded: str, pos: int, lenient: bool, in_list: bool) -> tuple[int, str, str] | None:
-        """End, kind and extension state of the name's first part at ``pos``."""
-        if not lenient and not self._may_open(text, pos):
-            # Strictly, only an abbreviation may open a name in lower case (see the test at the end), and
-            # none does here: most of the openers a plan's text holds ("đại hội", "nhiệm vụ") stop here
-            # without the other patterns being tried.
-            return None
+        """End, kind and extension state of the name's first part at ``pos``, where a strict name may open
+        (its caller has asked :meth:`_may_open`)."""
         opens = self._opens(folded, pos)  # the lists that may begin here: the others are not tried
         cands: list[tuple[int, int, str, str]] = []  # (end, priority, kind, state)
         m = self._known.match(folded, pos) if opens & _KNOWN else None
@@ -658,12 +666,16 @@ class UnitNames:
         starts |= {m.start() for m in self._openers.finditer(folded, start, end)}
         out: list[NameMatch] = []
         last = start
+        abbr_capitalised, abbr = self._abbr_capitalised, self._abbr
         for s in sorted(starts):
             # Most starts are lower case ("ban hành", "tổ chức"), where a strict name can only open with an
-            # abbreviation (as :meth:`_head` says first): passed over before the costlier tests.
-            if s < last or not self._may_open(text, s) or _inside_upper_run(text, s):
+            # abbreviation (:meth:`_may_open`, inlined): passed over before the costlier tests. Then what
+            # :meth:`match` tests first (a start is inside the text: its match is not empty).
+            if s < last or not (text[s].isupper() or (not abbr_capitalised and abbr.match(text, s))):
                 continue
-            m = self.match(text, s)
+            if (s > 0 and text[s - 1].isalnum()) or _inside_upper_run(text, s):
+                continue
+            m = self._match_at(text, folded, s, False, False)
             if m is None or m.end > end or m.kind == "collective":
                 continue
             out.append(m)
@@ -721,8 +733,7 @@ def _inside_upper_run(text: str, pos: int) -> bool:
     tok = _TOKEN.match(text, pos)
     if not tok or not _is_abbr(tok.group(0)) or len(tok.group(0)) < 2:
         return False
-    before = text[max(0, pos - 40) : pos]
-    m = _LAST_WORD.search(before)
+    m = _LAST_WORD_REVERSED.match(text[max(0, pos - 40) : pos][::-1])  # _LAST_WORD.search(text[pos-40:pos])
     return bool(m) and m.group(1).isupper() and len(m.group(1)) >= 2
 
 
