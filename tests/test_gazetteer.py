@@ -543,6 +543,11 @@ def test_province_scanner_finds_what_the_readable_pattern_finds(provinces: Provi
 
     names = [n for p in provinces for n in p.forms] + list(provinces.designators) + list(provinces.stop_phrases)
     texts = _seed_texts() + _random_texts([*names, "tỉnh", "thành phố", "TP.", "Ủy ban"], 4000, seed=2)
+    # the scanner consumes the character before a name: names at the very start, glued by one character
+    # or to a word, and a text that is a name whole
+    texts += ["Hà Nội", "Hà Nội,Huế", "tỉnh Lâm Đồng;Huế", "xHuế Huế", "Huế\nHuế", "TP.HCM-Hà Nội", " Huế", "ĐHuế"]
+    # and lets the word characters of other scripts through its first class: the exact form takes over
+    texts += ["ΩHuế Huế", "Hà Nội 中Hà Nội Huế", "“Huế” ЖHuế", "Huế ٣Huế, tỉnh Lâm Đồng"]
     for strip in (False, True):
         readable = provinces._pattern(strip)
         for text in texts:
@@ -553,6 +558,21 @@ def test_province_scanner_finds_what_the_readable_pattern_finds(provinces: Provi
             assert list(provinces._scan(folded, strip)) == expected, repr(text[:80])
     text = _seed_texts()[0]
     assert list(provinces.finditer(text)) == provinces.find(text)
+
+
+def test_the_class_before_a_name_takes_what_non_word_takes_in_the_listed_blocks() -> None:
+    """The scanner's first class: every ``\\W`` character, and the word characters of the Latin and
+    Vietnamese blocks never (those of other scripts do pass it, and :meth:`Provinces._scan` checks them)."""
+    import re
+
+    from pipeline.rules import gazetteer
+
+    before = re.compile(gazetteer._before_name_class())
+    listed = [range(low, high + 1) for low, high in gazetteer._LISTED_BLOCKS]
+    for code in [*range(0x2100), *range(0x1E00, 0x1F00), 0x201C, 0x3000, 0x4E2D, 0xFF10, 0x1D7CE]:
+        c = chr(code)
+        listed_word = re.match(r"\w", c) is not None and any(code in r for r in listed)
+        assert (before.match(c) is None) == listed_word, hex(code)
 
 
 def test_abbreviation_pattern_matches_like_the_readable_one(abbreviations: Abbreviations) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.rules.citation_rules import CitationRules
-from pipeline.rules.gazetteer import DocumentType, DocumentTypes, fold
+from pipeline.rules.gazetteer import DocumentType, DocumentTypes, class_in_listed_blocks, fold
 from pipeline.segment.markers import UPPER
 
 __all__ = ["DocNumber", "NumberGrammar"]
@@ -37,8 +37,11 @@ NUMBER_READABLE = rf"(?<![\w/.-])(?P<seq>\d{{1,6}}[a-z]?){_REST}"
 #: :data:`NUMBER_READABLE` with the sequence's first digit before the lookbehind, which then looks back
 #: over it: a pattern that opens with a lookbehind makes ``re`` try every position of a plan, one that opens
 #: with a digit lets it skip to the next digit (2.5 times faster on a whole plan). The matches are the
-#: same: ``(?<![\w/.-]\d)`` after one digit tests the character before that digit.
-NUMBER = re.compile(rf"(?P<seq>\d(?<![\w/.-]\d)\d{{0,5}}[a-z]?){_REST}")
+#: same: ``(?<![\w/.-]\d)`` after one digit tests the character before that digit. The first digit is
+#: found by a class of ranges (:func:`class_in_listed_blocks`), which ``re`` tests faster than ``\d`` as it
+#: skips the letters; ``(?<=\d)`` then keeps what that class lets through from other scripts to digits.
+_DIGIT_FIRST = class_in_listed_blocks(re.compile(r"\d").match)
+NUMBER = re.compile(rf"(?P<seq>{_DIGIT_FIRST}(?<=\d)(?<![\w/.-]\d)\d{{0,5}}[a-z]?){_REST}")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _TERM = re.compile(r"\d+$")
 _SEPARATORS = re.compile(r"[/-]")
