@@ -334,3 +334,28 @@ def test_the_last_word_read_backwards_is_the_last_word() -> None:
         m1 = _LAST_WORD.search(before)
         m2 = _LAST_WORD_REVERSED.match(before[::-1])
         assert (m1 and m1.group(1)) == (m2 and m2.group(1)[::-1]), repr(before)
+
+
+def test_the_start_scanners_find_where_the_exact_patterns_match(names: UnitNames) -> None:
+    """:meth:`UnitNames.find_all` looks for the starts of listed names and openers with a pattern that opens
+    with the character before them (:class:`_StartScanner`): on the bundled plans and on random strings it
+    must give the starts of the exact pattern's ``finditer``, from any start and to any end, including
+    names at the very start, glued to a word, and after word characters of other scripts (where it falls
+    back on the exact pattern)."""
+    import random
+
+    from pipeline.extractors.unit_names import _folded
+
+    seeds = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+    texts = [_folded(p.read_text(encoding="utf-8")) for p in sorted(seeds.glob("*.txt"))]
+    pieces = ["sở y tế", "ban", "ủy ban nhân dân", "đoàn", "trung tâm", "tổ", "x", " ", "\n", ",", "“", "…"]
+    pieces += ["中", "Ω", "٣", "²", "_", "-", "tỉnh", "văn phòng", "báo", "đài", "ngân hàng", "a"]
+    rnd = random.Random(7)
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(6000)]
+    texts += ["sở y tế", "ban", "xban ban", "中ban ban", "ban中 ban", "“ban” Ωban", "ban\nđoàn, tổ"]
+    for scanner in (names._known_starts, names._opener_starts):
+        assert scanner.fast is not None
+        for text in texts:
+            for start, end in [(0, len(text)), (1, len(text)), (3, max(len(text) - 2, 0))]:
+                exact = [m.start() for m in scanner.exact.finditer(text, start, end)]
+                assert scanner.starts(text, start, end) == exact, (text, start, end)

@@ -30,7 +30,7 @@ from functools import cache, lru_cache
 
 from pipeline.extractors.casing import Recaser, is_upper_case
 from pipeline.rules.agencies import Agencies, UnitRoles
-from pipeline.rules.gazetteer import Abbreviations, Provinces, fold
+from pipeline.rules.gazetteer import Abbreviations, Provinces, class_in_listed_blocks, fold
 from pipeline.rules.language import LanguageRules
 
 __all__ = ["NameMatch", "UnitNames"]
@@ -222,6 +222,66 @@ def _compile_forms(branches: list[list[str]]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w&/-])(?:{'|'.join(''.join(b) for b in branches) or '(?!)'})(?![\w&])")
 
 
+_WORD_AT = re.compile(r"\w").match
+
+
+@dataclass(frozen=True)
+class _StartScanner:
+    r"""Where the matches of a pattern of :func:`_compile` start in a folded text, found faster than by its
+    ``finditer``.
+
+    :func:`_compile`'s trie opens with the first letters of the phrases, which ``re`` skips to with a bitmap;
+    but those letters (t, n, c, đ, ...) make up much of a Vietnamese text, and at each ``re`` tries the
+    lookbehind and the trie. ``fast`` opens instead with the non-word character before the phrase, consumed,
+    as a class of ranges (:func:`class_in_listed_blocks`): ``re`` then stops only at blanks and punctuation,
+    and the scan costs a fifth less. Its matches start one character early. A phrase at the very start of
+    the scan, with no character there before it, is looked for with ``exact.match``.
+
+    The two find the same starts, in the same no-overlap chain, because every phrase ends with a letter: a
+    match of ``exact`` ends before a non-word character (``(?!\w)``), which the next one that ``fast`` finds
+    may take, and no match of ``exact`` begins right after a letter. The class also lets through the word
+    characters of scripts other than Latin, which ``\W`` does not take: when one stands before a match of
+    ``fast`` (rare in a plan), :meth:`starts` uses ``exact``.
+    """
+
+    exact: re.Pattern[str]
+    fast: re.Pattern[str] | None  # None: a phrase opens or ends with no letter, ``exact`` alone is used
+
+    @classmethod
+    def of(cls, phrases: Iterable[str], exact: re.Pattern[str]) -> _StartScanner:
+        """The scanner for ``exact``, which is ``_compile(phrases)``."""
+        branches = _phrase_atoms(phrases)
+        if not (
+            branches
+            and all(len(b[0]) == 1 and b[0].isalnum() and len(b[-1]) == 1 and b[-1].isalnum() for b in branches)
+            and exact.pattern.endswith(r"(?!\w)")
+        ):
+            return cls(exact, None)
+        # the trie without the lookbehind after each first letter (see :func:`_trie`): the consumed class
+        # tests what it tests
+        body = _trie(branches) + r"(?!\w)"
+        return cls(exact, re.compile(class_in_listed_blocks(lambda c: not _WORD_AT(c)) + body))
+
+    def starts(self, folded: str, start: int, end: int) -> list[int]:
+        """The starts of ``exact.finditer(folded, start, end)``'s matches, in order."""
+        if self.fast is None:
+            return [m.start() for m in self.exact.finditer(folded, start, end)]
+        head: list[int] = []
+        pos = start - 1  # the character before ``start`` may be the one before a phrase
+        if not start:
+            m = self.exact.match(folded, 0, end)  # a phrase that opens the text: no character stands before it
+            head, pos = ([0], m.end()) if m else ([], 0)
+        before = [m.start() for m in self.fast.finditer(folded, pos, end)]
+        if _WORD_SEARCH("".join(map(folded.__getitem__, before))):
+            # a word character of another script, which ``\W`` does not take, before a phrase (two scans
+            # in C, cheaper than a test per match)
+            return [m.start() for m in self.exact.finditer(folded, start, end)]
+        return head + [k + 1 for k in before]
+
+
+_WORD_SEARCH = re.compile(r"\w").search
+
+
 @lru_cache(maxsize=16)
 def _folded(text: str) -> str:
     """``fold(text)`` with the same length as ``text``, so offsets carry over (true for NFC text; a character
@@ -283,6 +343,7 @@ class UnitNames:
                 known.setdefault(e.full, e.full)
         self._spelling = {fold(form): name for form, name in known.items()}
         self._known = _compile(known)
+        self._known_starts = _StartScanner.of(known, self._known)
         forms = sorted({f for e in organ_abbrs for f in e.forms}, key=lambda f: (-len(f), f))
         self._abbr = _compile_forms([_word_atoms(f) for f in forms if f.split()])
         #: The runs of letters an abbreviation begins with, as written; None: any position may begin one.
@@ -290,6 +351,7 @@ class UnitNames:
         #: Whether every abbreviation begins with a capital, so that none begins at a lower-case position.
         self._abbr_capitalised = all(f.split()[0][0].isupper() for f in forms if f.split())
         self._openers = _compile(a.openers)
+        self._opener_starts = _StartScanner.of(a.openers, self._openers)
         self._single_openers = {fold(o) for o in a.openers if " " not in o}
         determiners = _phrase_pattern(a.collective_determiners)
         self._fixed = re.compile(
@@ -661,9 +723,9 @@ class UnitNames:
         capitalised, more than a bare opener; collectives such as "các sở, ngành" are not names)."""
         end = len(text) if end is None else end
         folded = _folded(text)
-        starts = {m.start() for m in self._known.finditer(folded, start, end)}
+        starts = set(self._known_starts.starts(folded, start, end))
         starts |= {m.start() for m in self._abbr.finditer(text, start, end)}
-        starts |= {m.start() for m in self._openers.finditer(folded, start, end)}
+        starts.update(self._opener_starts.starts(folded, start, end))
         out: list[NameMatch] = []
         last = start
         abbr_capitalised, abbr = self._abbr_capitalised, self._abbr
