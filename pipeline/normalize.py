@@ -382,10 +382,6 @@ def _tone_candidates() -> tuple[re.Pattern[str], tuple[str, ...]] | None:
     return re.compile("(?:" + "|".join(branches) + r")(?![^\W\d_])"), rewritten
 
 
-def _strip_tones(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if c not in _TONE_MARKS)
-
-
 def _letters(word: str) -> str:
     """The base letters and tone of a syllable, ignoring where the tone sits: a safety check that the
     normalizer only moved a tone and never changed the word."""

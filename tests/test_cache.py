@@ -46,6 +46,14 @@ def _where(cache: Path, key: str) -> tuple[Path, int, int, int]:
     return cache / ResultCache.SEGMENTS / segment, offset, size, text_size
 
 
+def _copied(files: list[Path], folder: Path) -> Path:
+    """``folder``, made, holding copies of ``files``: a corpus of its own for one test."""
+    folder.mkdir()
+    for path in files:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
 def test_an_entry_round_trips_and_outlives_its_process_files(tmp_path: Path) -> None:
     store = ResultCache(tmp_path)
     assert store.get("a") is None and not store.has("a") and len(store) == 0
@@ -186,10 +194,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_renamed_files_give_the_tables_and_texts_of_a_fresh_run(plans: Path, tmp_path: Path) -> None:
     """A cached result is retargeted to its file's new name and path: every table (every doc_id column,
     the documents row's source_path and text_path) and every text as a run without the cache gives."""
-    src = tmp_path / "src"
-    src.mkdir()
-    for plan in [*sorted(plans.glob("*.txt"))[:5], plans / "broken.docx"]:
-        shutil.copy(plan, src / plan.name)
+    src = _copied([*sorted(plans.glob("*.txt"))[:5], plans / "broken.docx"], tmp_path / "src")
     out = tmp_path / "out"
     run([src], out, progress=False, jobs=1)
     renamed = sorted(src.glob("*.txt"))[:3]
@@ -210,10 +215,7 @@ def test_renamed_files_give_the_tables_and_texts_of_a_fresh_run(plans: Path, tmp
 
 
 def test_a_cached_text_is_rewritten_only_when_it_differs(plans: Path, tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    src.mkdir()
-    for plan in sorted(plans.glob("*.txt"))[:3]:
-        shutil.copy(plan, src / plan.name)
+    src = _copied(sorted(plans.glob("*.txt"))[:3], tmp_path / "src")
     out = tmp_path / "out"
     run([src], out, progress=False, jobs=1)
     texts = sorted((out / "texts").iterdir())
@@ -272,10 +274,7 @@ def test_a_run_killed_outright_resumes_without_loss_or_duplicates(plans: Path, t
 
 
 def test_a_cache_folder_of_an_earlier_version_is_ignored(plans: Path, tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    src.mkdir()
-    for plan in sorted(plans.glob("*.txt"))[:2]:
-        shutil.copy(plan, src / plan.name)
+    src = _copied(sorted(plans.glob("*.txt"))[:2], tmp_path / "src")
     out = tmp_path / "out"
     old = out / ".cache" / "ab"
     old.mkdir(parents=True)
